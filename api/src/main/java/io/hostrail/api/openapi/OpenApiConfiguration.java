@@ -1,0 +1,23 @@
+package io.hostrail.api.openapi;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+public class OpenApiConfiguration {
+
+    @Bean
+    public OpenAPI hostrailOpenApi() {
+        return new OpenAPI().info(new Info()
+                .title("Hostrail API")
+                .version("v1")
+                .description("""
+                        Billing and provisioning for hosting providers. All endpoints live under `/api/v1`, \
+                        speak JSON, and report every error as RFC 9457 `application/problem+json` whose `type` \
+                        is stable per error kind and whose `errors` list names each invalid field.""")
+                .license(new License().name("Apache-2.0").url("https://www.apache.org/licenses/LICENSE-2.0")));
+    }
+}

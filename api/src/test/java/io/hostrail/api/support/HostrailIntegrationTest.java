@@ -1,0 +1,36 @@
+package io.hostrail.api.support;
+
+import io.hostrail.api.HostrailApplication;
+import io.hostrail.infra.embedded.EmbeddedStackInitializer;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The whole application on a random port, against the JVM's shared embedded PostgreSQL, Kafka and
+ * Redis. Every class using exactly this annotation shares one cached application context.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(classes = HostrailApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "hostrail.instance-id=test-a",
+            "spring.flyway.locations=classpath:db/migration,classpath:db/testmigration",
+            "hostrail.max-request-body=64KB",
+            "hostrail.events.relay.poll-interval=50ms",
+            "hostrail.events.relay.max-backoff=1s",
+            "hostrail.events.consumer.max-attempts=3",
+            "hostrail.events.consumer.initial-backoff=20ms",
+            "hostrail.events.consumer.max-backoff=100ms",
+            "hostrail.events.consumer.commit-interval=50ms"
+        })
+@ContextConfiguration(initializers = EmbeddedStackInitializer.class)
+@AutoConfigureWebTestClient
+@Import({SpineProbe.Configuration.class, ProbeController.class})
+public @interface HostrailIntegrationTest {
+}

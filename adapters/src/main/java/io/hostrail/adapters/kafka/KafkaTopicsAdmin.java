@@ -1,10 +1,13 @@
 package io.hostrail.adapters.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -12,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
-/** Creates the event topics when missing, and answers whether the cluster is reachable. */
+/** Keeps the event topics present and wide enough, and answers whether the cluster is reachable. */
 public final class KafkaTopicsAdmin implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaTopicsAdmin.class);
@@ -25,13 +28,23 @@ public final class KafkaTopicsAdmin implements AutoCloseable {
         this.topics = topics;
     }
 
-    /** Keeps trying in the background while Kafka is unreachable; the application starts regardless. */
+    /**
+     * Creates missing topics and raises a partition count lower than configured (it never lowers one).
+     * Run at start and then periodically: Kafka holds nothing that cannot be rebuilt, so a cluster that
+     * comes back empty gets its topics again without a restart of the application.
+     */
     public Mono<Void> ensureTopics() {
         List<NewTopic> wanted = List.of(
                 new NewTopic(topics.events(), topics.partitions(), topics.replicationFactor()),
                 new NewTopic(topics.deadLetter(), topics.partitions(), topics.replicationFactor()));
         return Mono.defer(() -> Mono.fromCompletionStage(admin.listTopics().names().toCompletionStage()))
-                .flatMap(existing -> create(wanted.stream().filter(topic -> !existing.contains(topic.name())).toList()))
+                .flatMap(existing -> create(wanted.stream().filter(topic -> !existing.contains(topic.name())).toList())
+                        .then(widen(wanted.stream().map(NewTopic::name).filter(existing::contains).toList())));
+    }
+
+    /** {@link #ensureTopics()}, retried with backoff until Kafka answers. */
+    public Mono<Void> ensureTopicsPatiently() {
+        return ensureTopics()
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
                         .doBeforeRetry(signal -> log.warn("Kafka topics not ensured yet: {}", signal.failure().toString())));
     }
@@ -44,6 +57,27 @@ public final class KafkaTopicsAdmin implements AutoCloseable {
                 .onErrorResume(e -> e instanceof TopicExistsException || e.getCause() instanceof TopicExistsException,
                         e -> Mono.empty())
                 .doOnSuccess(done -> log.info("created Kafka topics {}", missing.stream().map(NewTopic::name).toList()));
+    }
+
+    private Mono<Void> widen(List<String> existing) {
+        if (existing.isEmpty()) {
+            return Mono.empty();
+        }
+        return Mono.fromCompletionStage(admin.describeTopics(existing).allTopicNames().toCompletionStage())
+                .flatMap(descriptions -> {
+                    Map<String, NewPartitions> increases = new HashMap<>();
+                    descriptions.forEach((name, description) -> {
+                        if (description.partitions().size() < topics.partitions()) {
+                            increases.put(name, NewPartitions.increaseTo(topics.partitions()));
+                        }
+                    });
+                    if (increases.isEmpty()) {
+                        return Mono.<Void>empty();
+                    }
+                    return Mono.fromCompletionStage(admin.createPartitions(increases).all().toCompletionStage())
+                            .doOnSuccess(done -> log.info("raised partitions of {} to {}", increases.keySet(),
+                                    topics.partitions()));
+                });
     }
 
     /** The ids of the cluster's brokers, or an error if none answers within the timeout. */

@@ -22,7 +22,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderRecord;
-import reactor.kafka.sender.SenderResult;
 
 /**
  * Publishes committed outbox rows to Kafka, keyed by aggregate id, and marks them published.
@@ -124,24 +123,32 @@ public final class OutboxRelay implements AutoCloseable {
                 .sort(Comparator.comparing(ClaimedRow::id));
     }
 
+    /**
+     * Sends a batch in id order. The sender stops at the first failure (the rest are not attempted, so
+     * an unreachable Kafka costs one timeout per batch, not one per row); rows Kafka acknowledged are
+     * marked published, all others stay in the outbox for the next attempt.
+     */
     private Mono<BatchResult> publish(List<ClaimedRow> rows) {
+        List<UUID> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
         return sender.send(Flux.fromIterable(rows).map(this::toRecord))
-                .collectList()
-                .flatMap(results -> {
-                    List<UUID> published = new ArrayList<>();
-                    List<UUID> failed = new ArrayList<>();
-                    String error = null;
-                    for (SenderResult<UUID> result : results) {
-                        if (result.exception() == null) {
-                            published.add(result.correlationMetadata());
-                        } else {
-                            failed.add(result.correlationMetadata());
-                            error = result.exception().toString();
-                        }
+                .doOnNext(result -> {
+                    if (result.exception() == null) {
+                        acknowledged.add(result.correlationMetadata());
                     }
-                    return settle(published, failed, error);
                 })
-                .onErrorResume(e -> settle(List.of(), rows.stream().map(ClaimedRow::id).toList(), e.toString()));
+                .then(Mono.<Throwable>empty())
+                // Settle well inside the lease, so no other instance can claim rows we still hold.
+                .timeout(settings.lease().dividedBy(2))
+                .onErrorResume(Mono::just)
+                .map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .flatMap(failure -> {
+                    List<UUID> published = List.copyOf(acknowledged);
+                    List<UUID> failed = rows.stream().map(ClaimedRow::id).filter(id -> !published.contains(id)).toList();
+                    String error = failure.map(Throwable::toString)
+                            .orElse(failed.isEmpty() ? null : "not acknowledged by Kafka");
+                    return settle(published, failed, error);
+                });
     }
 
     private SenderRecord<String, byte[], UUID> toRecord(ClaimedRow row) {
@@ -158,7 +165,7 @@ public final class OutboxRelay implements AutoCloseable {
         Mono<Long> markPublished = published.isEmpty() ? Mono.just(0L) : database.sql("""
                         UPDATE outbox SET published_at = :now, claimed_by = NULL, claimed_until = NULL,
                                           attempts = attempts + 1, last_error = NULL
-                        WHERE id = ANY(:ids)
+                        WHERE id = ANY(:ids) AND published_at IS NULL
                         """)
                 .bind("now", clock.instant())
                 .bind("ids", published.toArray(UUID[]::new))
@@ -166,8 +173,9 @@ public final class OutboxRelay implements AutoCloseable {
         Mono<Long> markFailed = failed.isEmpty() ? Mono.just(0L) : database.sql("""
                         UPDATE outbox SET claimed_by = NULL, claimed_until = NULL,
                                           attempts = attempts + 1, last_error = :error
-                        WHERE id = ANY(:ids)
+                        WHERE id = ANY(:ids) AND claimed_by = :instance AND published_at IS NULL
                         """)
+                .bind("instance", settings.instanceId())
                 .bind("error", truncate(error))
                 .bind("ids", failed.toArray(UUID[]::new))
                 .fetch().rowsUpdated();

@@ -18,6 +18,7 @@ public record EventSpineProperties(
         @Min(1) @Max(1000) int partitions,
         @Min(1) @Max(5) short replicationFactor,
         @NotBlank String source,
+        @NotNull Duration topicCheckInterval,
         @Valid @NotNull Relay relay,
         @Valid @NotNull Consumer consumer) {
 

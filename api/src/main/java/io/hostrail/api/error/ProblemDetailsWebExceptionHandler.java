@@ -55,7 +55,9 @@ public class ProblemDetailsWebExceptionHandler implements WebExceptionHandler {
         if (exchange.getResponse().isCommitted()) {
             return Mono.error(error);
         }
-        ProblemDetail problem = toProblem(error);
+        ProblemDetail problem = error instanceof ServerWebInputException && !hasBody(exchange)
+                ? problem(HttpStatus.BAD_REQUEST, "malformed_request", "Malformed request body", "A request body is required.")
+                : toProblem(error);
         problem.setInstance(java.net.URI.create(exchange.getRequest().getPath().value()));
         String requestId = exchange.getAttribute(RequestIdFilter.REQUEST_ID_ATTRIBUTE);
         if (requestId != null) {
@@ -69,6 +71,11 @@ public class ProblemDetailsWebExceptionHandler implements WebExceptionHandler {
                     exchange.getRequest().getPath(), problem.getStatus(), error);
         }
         return writer.write(exchange.getResponse(), problem);
+    }
+
+    private static boolean hasBody(ServerWebExchange exchange) {
+        var headers = exchange.getRequest().getHeaders();
+        return headers.getContentLength() > 0 || headers.containsHeader("Transfer-Encoding");
     }
 
     static ProblemDetail toProblem(Throwable error) {
@@ -101,8 +108,7 @@ public class ProblemDetailsWebExceptionHandler implements WebExceptionHandler {
             case ServerWebInputException input -> fromInput(input);
             case ResponseStatusException status -> fromStatus(status.getStatusCode(), status.getReason());
             default -> hasCause(error, DataBufferLimitException.class)
-                    ? problem(HttpStatus.CONTENT_TOO_LARGE, "request_too_large", "Request body too large",
-                            "The request body exceeds the size this endpoint accepts.")
+                    ? tooLarge()
                     : problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal error",
                             "Something went wrong on our side. Quote the request id when contacting support.");
         };
@@ -123,8 +129,7 @@ public class ProblemDetailsWebExceptionHandler implements WebExceptionHandler {
 
     private static ProblemDetail fromInput(ServerWebInputException input) {
         if (hasCause(input, DataBufferLimitException.class)) {
-            return problem(HttpStatus.CONTENT_TOO_LARGE, "request_too_large", "Request body too large",
-                    "The request body exceeds the size this endpoint accepts.");
+            return tooLarge();
         }
         DatabindException databind = cause(input, DatabindException.class);
         if (databind != null && !databind.getPath().isEmpty()) {
@@ -136,10 +141,6 @@ public class ProblemDetailsWebExceptionHandler implements WebExceptionHandler {
             return problem(HttpStatus.BAD_REQUEST, "malformed_request", "Malformed request body",
                     "The request body is not valid JSON.");
         }
-        if (input.getMethodParameter() != null && input.getReason() != null && input.getReason().contains("body")) {
-            return problem(HttpStatus.BAD_REQUEST, "malformed_request", "Malformed request body",
-                    "A request body is required.");
-        }
         return problem(HttpStatus.BAD_REQUEST, "invalid_request", "Invalid request",
                 input.getReason() == null ? "The request is not valid." : input.getReason());
     }
@@ -148,10 +149,18 @@ public class ProblemDetailsWebExceptionHandler implements WebExceptionHandler {
         if (status.value() == 404) {
             return notFound();
         }
+        if (status.value() == 413) {
+            return tooLarge();
+        }
         HttpStatus known = HttpStatus.resolve(status.value());
         String title = known == null ? "Error" : known.getReasonPhrase();
         String code = known == null ? "http_" + status.value() : known.name().toLowerCase(java.util.Locale.ROOT);
         return problem(status, code, title, status.is5xxServerError() || reason == null ? title + "." : reason);
+    }
+
+    private static ProblemDetail tooLarge() {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "request_too_large", "Request body too large",
+                    "The request body exceeds the size this endpoint accepts.");
     }
 
     private static ProblemDetail notFound() {

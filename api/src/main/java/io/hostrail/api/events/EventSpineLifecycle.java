@@ -49,9 +49,19 @@ public final class EventSpineLifecycle implements SmartLifecycle {
 
     @Override
     public void start() {
-        background.add(topicsAdmin.ensureTopics().subscribe());
+        // Consumers subscribe once the topics exist: a consumer that subscribed to a missing topic
+        // would only notice it at its next metadata refresh, minutes later.
+        background.add(topicsAdmin.ensureTopicsPatiently()
+                .doOnSuccess(ensured -> consumers.start(subscriptions))
+                .thenMany(Flux.interval(properties.topicCheckInterval())
+                        .onBackpressureDrop()
+                        .concatMap(tick -> topicsAdmin.ensureTopics()
+                                .onErrorResume(e -> {
+                                    log.warn("Kafka topic check failed: {}", e.toString());
+                                    return Mono.empty();
+                                }), 1))
+                .subscribe());
         relay.start();
-        consumers.start(subscriptions);
         background.add(Flux.interval(properties.relay().cleanupInterval())
                 .onBackpressureDrop()
                 .concatMap(tick -> processedEvents

@@ -23,6 +23,7 @@ import org.springframework.test.context.ContextConfiguration;
             "spring.flyway.locations=classpath:db/migration,classpath:db/testmigration",
             "hostrail.max-request-body=64KB",
             "hostrail.events.relay.poll-interval=50ms",
+            "hostrail.events.topic-check-interval=1s",
             "hostrail.events.relay.max-backoff=1s",
             "hostrail.events.consumer.max-attempts=3",
             "hostrail.events.consumer.initial-backoff=20ms",

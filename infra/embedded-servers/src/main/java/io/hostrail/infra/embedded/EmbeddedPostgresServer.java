@@ -48,26 +48,37 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                         .setServerConfig("full_page_writes", "off");
             }
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(builder.start());
-            server.createApplicationDatabaseIfMissing();
+            server.createDatabaseIfMissing(DATABASE);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
         }
     }
 
-    private void createApplicationDatabaseIfMissing() {
+    /** Creates a database beside the application's, e.g. to isolate a test that needs a private outbox. */
+    public void createDatabaseIfMissing(String name) {
+        if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("unsafe database name: " + name);
+        }
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
-            try (ResultSet exists = statement.executeQuery(
-                    "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+            try (ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
                 if (exists.next()) {
                     return;
                 }
             }
-            statement.execute("CREATE DATABASE " + DATABASE);
+            statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
-            throw new IllegalStateException("could not create the " + DATABASE + " database", e);
+            throw new IllegalStateException("could not create the " + name + " database", e);
         }
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port() + "/" + database;
+    }
+
+    public String r2dbcUrl(String database) {
+        return "r2dbc:postgresql://localhost:" + port() + "/" + database;
     }
 
     public int port() {
@@ -75,11 +86,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://localhost:" + port() + "/" + DATABASE;
+        return jdbcUrl(DATABASE);
     }
 
     public String r2dbcUrl() {
-        return "r2dbc:postgresql://localhost:" + port() + "/" + DATABASE;
+        return r2dbcUrl(DATABASE);
     }
 
     @Override

@@ -32,7 +32,7 @@ public final class EmbeddedStack implements AutoCloseable {
      * @param dataDirectory where PostgreSQL and Redis keep their files across restarts, or null for
      *     throw-away servers (tests). Kafka's log is always ephemeral: it holds nothing that cannot be
      *     rebuilt from PostgreSQL.
-     * @param ports fixed ports, or 0 for any free one
+     * @param ports fixed PostgreSQL and Redis ports, or 0 for any free one
      */
     public static EmbeddedStack start(Path dataDirectory, Ports ports) {
         long started = System.nanoTime();
@@ -40,7 +40,7 @@ public final class EmbeddedStack implements AutoCloseable {
         CompletableFuture<EmbeddedPostgresServer> postgres = startInBackground("postgres", () -> EmbeddedPostgresServer.start(
                 dataDirectory == null ? null : dataDirectory.resolve("postgres"), ports.postgres()));
         CompletableFuture<EmbeddedKafkaServer> kafka =
-                startInBackground("kafka", () -> EmbeddedKafkaServer.start(ports.kafka(), ports.kafkaPartitions()));
+                startInBackground("kafka", () -> EmbeddedKafkaServer.start(ports.kafkaPartitions()));
         EmbeddedRedisServer redis = null;
         try {
             redis = EmbeddedRedisServer.start(dataDirectory == null ? null : dataDirectory.resolve("redis"), ports.redis());
@@ -121,11 +121,11 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
-    /** Ports to bind; 0 means any free port. */
-    public record Ports(int postgres, int kafka, int redis, int kafkaPartitions) {
+    /** Ports to bind (0 means any free port); Kafka always takes a free port. */
+    public record Ports(int postgres, int redis, int kafkaPartitions) {
 
         public static Ports anyFree() {
-            return new Ports(0, 0, 0, 3);
+            return new Ports(0, 0, 6);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
+/** Finds a free TCP port on loopback, for servers that need their port before they start. */
 final class FreePorts {
 
     private FreePorts() {

@@ -21,9 +21,8 @@ public final class LocalRunner {
         Path dataDirectory = Path.of(setting("hostrail.data-dir", "HOSTRAIL_DATA_DIR", "data")).toAbsolutePath().normalize();
         EmbeddedStack.Ports ports = new EmbeddedStack.Ports(
                 Integer.parseInt(setting("hostrail.local.postgres-port", "HOSTRAIL_LOCAL_POSTGRES_PORT", "0")),
-                Integer.parseInt(setting("hostrail.local.kafka-port", "HOSTRAIL_LOCAL_KAFKA_PORT", "0")),
                 Integer.parseInt(setting("hostrail.local.redis-port", "HOSTRAIL_LOCAL_REDIS_PORT", "0")),
-                3);
+                6);
         System.out.println("Hostrail all-in-one: starting PostgreSQL, Kafka and Redis (data in " + dataDirectory + ")");
         EmbeddedStack stack = EmbeddedStack.start(dataDirectory, ports);
 

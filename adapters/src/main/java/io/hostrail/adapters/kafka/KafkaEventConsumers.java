@@ -9,6 +9,7 @@ import io.hostrail.shared.port.out.UnitOfWork;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -16,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
-import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.kafka.receiver.KafkaReceiver;
@@ -31,8 +31,9 @@ import reactor.util.retry.Retry;
  *
  * <p>For each event: the effect and the "processed" mark commit in one transaction, so redelivered
  * events are applied once; the offset is acknowledged only after that commit. A failing effect is
- * retried with exponential backoff; after the last attempt the event goes to the dead-letter topic
- * and the partition moves on. Records of one partition are applied in order, partitions in parallel.
+ * retried with exponential backoff ({@link ConsumerRetryPolicy}); after the last attempt the event goes
+ * to the dead-letter topic and the partition moves on. Infrastructure failures never dead-letter: they
+ * are waited out. Records of one partition are applied in order, partitions in parallel.
  */
 public final class KafkaEventConsumers implements AutoCloseable {
 
@@ -45,6 +46,7 @@ public final class KafkaEventConsumers implements AutoCloseable {
     private final EventEnvelopeCodec codec;
     private final EventTopics topics;
     private final Settings settings;
+    private final ConsumerRetryPolicy retryPolicy;
     private final Disposable.Composite running = Disposables.composite();
 
     public KafkaEventConsumers(ReceiverOptions<String, byte[]> baseOptions, KafkaSender<String, byte[]> deadLetterSender,
@@ -57,6 +59,7 @@ public final class KafkaEventConsumers implements AutoCloseable {
         this.codec = codec;
         this.topics = topics;
         this.settings = settings;
+        this.retryPolicy = new ConsumerRetryPolicy(settings.maxAttempts(), settings.initialBackoff(), settings.maxBackoff());
     }
 
     public void start(List<EventSubscription> subscriptions) {
@@ -96,27 +99,24 @@ public final class KafkaEventConsumers implements AutoCloseable {
                 .flatMap(event -> subscription.types().matches(event.type())
                         ? apply(subscription, event)
                         : Mono.<Void>empty())
-                .onErrorResume(error -> deadLetter(subscription, record,
-                        Exceptions.isRetryExhausted(error) ? error.getCause() : error))
+                .onErrorResume(error -> deadLetter(subscription, record, error))
                 .then(Mono.fromRunnable(() -> record.receiverOffset().acknowledge()));
     }
 
     private Mono<Void> apply(EventSubscription subscription, EventEnvelope event) {
-        return unitOfWork.inTransaction(() -> processedEvents.markProcessed(subscription.name(), event)
-                        .flatMap(first -> first
-                                ? subscription.handler().handle(event).thenReturn(Boolean.TRUE)
-                                : Mono.just(Boolean.FALSE)))
-                .retryWhen(Retry.backoff(settings.maxAttempts() - 1L, settings.initialBackoff())
-                        .maxBackoff(settings.maxBackoff())
-                        .jitter(0.5)
-                        .doBeforeRetry(signal -> log.info("consumer {} retrying event {} ({}): {}", subscription.name(),
-                                event.id(), signal.totalRetries() + 1, signal.failure().toString())))
+        AtomicInteger attempt = new AtomicInteger();
+        return retryPolicy.apply(unitOfWork.inTransaction(() -> processedEvents.markProcessed(subscription.name(), event)
+                                .flatMap(first -> first
+                                        ? subscription.handler().handle(event).thenReturn(Boolean.TRUE)
+                                        : Mono.just(Boolean.FALSE)))
+                        .doOnError(error -> log.info("consumer {} attempt {} on event {} failed: {}", subscription.name(),
+                                attempt.incrementAndGet(), event.id(), error.toString())))
                 .then();
     }
 
     /** Parks the event where operators can inspect and replay it; the partition carries on. */
     private Mono<Void> deadLetter(EventSubscription subscription, ReceiverRecord<String, byte[]> record, Throwable error) {
-        int attempts = error instanceof MalformedEventException ? 1 : settings.maxAttempts();
+        int attempts = error instanceof MalformedEventException ? 1 : retryPolicy.maxAttempts();
         log.error("consumer {} gave up on record {}-{}@{} after {} attempt(s); sending it to {}: {}", subscription.name(),
                 record.topic(), record.partition(), record.offset(), attempts, topics.deadLetter(), error.toString());
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());

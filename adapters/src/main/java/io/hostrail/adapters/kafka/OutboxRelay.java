@@ -35,6 +35,7 @@ import reactor.kafka.sender.SenderRecord;
 public final class OutboxRelay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final long CLEANUP_BATCH = 5_000;
 
     private final DatabaseClient database;
     private final KafkaSender<String, byte[]> sender;
@@ -199,9 +200,20 @@ public final class OutboxRelay implements AutoCloseable {
         log.warn("outbox relay failed ({} in a row), retrying in {} ms: {}", failures, jittered, error);
     }
 
+    /** Deletes published rows older than the cutoff, in batches, so no single statement holds locks long. */
     public Mono<Long> deletePublishedBefore(Instant cutoff) {
-        return database.sql("DELETE FROM outbox WHERE published_at < :cutoff")
+        return deleteBatch(cutoff)
+                .expand(deleted -> deleted == CLEANUP_BATCH ? deleteBatch(cutoff) : Mono.empty())
+                .reduce(0L, Long::sum);
+    }
+
+    private Mono<Long> deleteBatch(Instant cutoff) {
+        return database.sql("""
+                        DELETE FROM outbox WHERE id IN (
+                            SELECT id FROM outbox WHERE published_at < :cutoff LIMIT :limit FOR UPDATE SKIP LOCKED)
+                        """)
                 .bind("cutoff", cutoff)
+                .bind("limit", CLEANUP_BATCH)
                 .fetch().rowsUpdated();
     }
 

@@ -34,7 +34,7 @@ import tools.jackson.databind.DatabindException;
 
 /**
  * Every error the application or the framework can produce leaves as RFC 9457
- * {@code application/problem+json}: a stable {@code type} per error kind, field-level details for
+ * {@code application/problem+json}: a stable {@code type} per error code, field-level details for
  * validation, the request id for support, and never a stack trace or an internal message.
  * Ordered before Spring Boot's own error handler, so nothing reaches that one.
  */

@@ -17,7 +17,7 @@ public class OpenApiConfiguration {
                 .description("""
                         Billing and provisioning for hosting providers. All endpoints live under `/api/v1`, \
                         speak JSON, and report every error as RFC 9457 `application/problem+json` whose `type` \
-                        is stable per error kind and whose `errors` list names each invalid field.""")
+                        is stable per error code and whose `errors` list names each invalid field.""")
                 .license(new License().name("Apache-2.0").url("https://www.apache.org/licenses/LICENSE-2.0")));
     }
 }

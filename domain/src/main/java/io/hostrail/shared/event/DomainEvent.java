@@ -12,7 +12,11 @@ public interface DomainEvent {
     /** Dotted, lower-case, past tense: {@code invoice.finalized}, {@code payment.succeeded}. */
     String type();
 
-    /** The aggregate the event belongs to; Kafka partitions by it, so one aggregate's events stay in order. */
+    /**
+     * The aggregate the event belongs to. Kafka partitions by it, so one relay publishes an aggregate's
+     * events in order; across instances, retries and redeliveries order is not guaranteed, so consumers
+     * must not depend on it.
+     */
     UUID aggregateId();
 
     /** Version of this event type's {@code data} schema; bumped on an incompatible change. */

@@ -33,6 +33,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -42,16 +43,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * context's relay can publish its outbox.
  */
 @SpringBootTest(classes = HostrailApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "hostrail.instance-id=outage-test",
-            "spring.flyway.locations=classpath:db/migration,classpath:db/testmigration",
-            "hostrail.events.relay.poll-interval=50ms",
-            "hostrail.events.topic-check-interval=1s",
-            "hostrail.events.relay.max-backoff=1s",
-            "hostrail.events.consumer.initial-backoff=20ms",
-            "hostrail.events.consumer.max-backoff=100ms",
-            "hostrail.events.consumer.commit-interval=50ms"
-        })
+        properties = "hostrail.instance-id=outage-test")
+@ActiveProfiles("test")
 @ContextConfiguration(initializers = KafkaOutageIT.PrivateDatabaseAndBroker.class)
 @AutoConfigureWebTestClient
 @Import({SpineProbe.Configuration.class, ProbeController.class})

@@ -9,6 +9,7 @@ import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
@@ -18,18 +19,8 @@ import org.springframework.test.context.ContextConfiguration;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(classes = HostrailApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {
-            "hostrail.instance-id=test-a",
-            "spring.flyway.locations=classpath:db/migration,classpath:db/testmigration",
-            "hostrail.max-request-body=64KB",
-            "hostrail.events.relay.poll-interval=50ms",
-            "hostrail.events.topic-check-interval=1s",
-            "hostrail.events.relay.max-backoff=1s",
-            "hostrail.events.consumer.max-attempts=3",
-            "hostrail.events.consumer.initial-backoff=20ms",
-            "hostrail.events.consumer.max-backoff=100ms",
-            "hostrail.events.consumer.commit-interval=50ms"
-        })
+        properties = "hostrail.instance-id=test-a")
+@ActiveProfiles("test")
 @ContextConfiguration(initializers = EmbeddedStackInitializer.class)
 @AutoConfigureWebTestClient
 @Import({SpineProbe.Configuration.class, ProbeController.class})

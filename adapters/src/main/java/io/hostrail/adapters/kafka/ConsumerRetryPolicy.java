@@ -5,6 +5,7 @@ import io.r2dbc.spi.R2dbcTransientException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -50,6 +51,10 @@ public final class ConsumerRetryPolicy {
     /** True when the failure is the infrastructure's rather than the event's or the handler's. */
     public static boolean isInfrastructureFailure(Throwable error) {
         for (Throwable current = error; current != null; current = current.getCause()) {
+            // A lock conflict is the effect's own business (it may never resolve): bounded like any failure.
+            if (current instanceof ConcurrencyFailureException) {
+                return false;
+            }
             if (current instanceof TransientDataAccessException
                     || current instanceof DataAccessResourceFailureException
                     || current instanceof CannotCreateTransactionException

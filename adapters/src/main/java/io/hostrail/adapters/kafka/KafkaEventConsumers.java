@@ -125,12 +125,9 @@ public final class KafkaEventConsumers implements AutoCloseable {
         EventHeaders.put(headers, EventHeaders.DEAD_LETTER_ATTEMPTS, Integer.toString(attempts));
         ProducerRecord<String, byte[]> parked =
                 new ProducerRecord<>(topics.deadLetter(), null, record.key(), record.value(), headers);
-        return deadLetterSender.send(Mono.just(SenderRecord.create(parked, record.offset())))
-                .next()
-                .flatMap(result -> result.exception() == null
-                        ? Mono.<Void>empty()
-                        // Not acknowledged: the record is redelivered once the consumer restarts.
-                        : Mono.error(result.exception()));
+        // The sender stops on error: a failed send errors this Mono, the record is not acknowledged, and
+        // the consumer restarts from the last committed offset, so the record comes round again.
+        return deadLetterSender.send(Mono.just(SenderRecord.create(parked, record.offset()))).then();
     }
 
     @Override

@@ -94,5 +94,7 @@ class ConsumerRetryPolicyTest {
         assertThat(ConsumerRetryPolicy.isInfrastructureFailure(new RuntimeException(new ConnectException("refused")))).isTrue();
         assertThat(ConsumerRetryPolicy.isInfrastructureFailure(new DataIntegrityViolationException("duplicate key"))).isFalse();
         assertThat(ConsumerRetryPolicy.isInfrastructureFailure(new IllegalArgumentException("bad event"))).isFalse();
+        assertThat(ConsumerRetryPolicy.isInfrastructureFailure(
+                new org.springframework.dao.OptimisticLockingFailureException("stale version"))).isFalse();
     }
 }

@@ -18,6 +18,8 @@ public final class ProblemCatalog {
     public static HttpStatus status(ErrorKind kind) {
         return switch (kind) {
             case VALIDATION -> HttpStatus.BAD_REQUEST;
+            case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
             case REJECTED -> HttpStatus.UNPROCESSABLE_CONTENT;
@@ -29,6 +31,8 @@ public final class ProblemCatalog {
     public static String title(ErrorKind kind) {
         return switch (kind) {
             case VALIDATION -> "Invalid request";
+            case UNAUTHENTICATED -> "Not authenticated";
+            case FORBIDDEN -> "Forbidden";
             case NOT_FOUND -> "Not found";
             case CONFLICT -> "Conflict";
             case REJECTED -> "Request rejected";

@@ -91,8 +91,11 @@ public class ProblemDetailsWebExceptionHandler implements WebExceptionHandler {
                                             ? "parameter" : result.getMethodParameter().getParameterName(),
                                     "message", String.valueOf(resolvable.getDefaultMessage()))))
                             .toList(), List.of());
-            case PayloadTooLargeException tooLarge -> problem(HttpStatus.CONTENT_TOO_LARGE, "request_too_large",
-                    "Request body too large", "The request body exceeds the size this endpoint accepts.");
+            case PayloadTooLargeException tooLarge -> tooLarge();
+            case jakarta.validation.ConstraintViolationException violations -> validation("The request has invalid parameters.",
+                    violations.getConstraintViolations().stream().map(violation -> Map.of(
+                            "field", lastNode(violation.getPropertyPath().toString()),
+                            "message", violation.getMessage())).toList(), List.of());
             case UnsupportedMediaTypeStatusException unsupported -> problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
                     "unsupported_media_type", "Unsupported media type", "Content type '"
                             + (unsupported.getContentType() == null ? "none" : unsupported.getContentType())
@@ -174,6 +177,12 @@ public class ProblemDetailsWebExceptionHandler implements WebExceptionHandler {
         errors.addAll(globalErrors);
         problem.setProperty("errors", errors);
         return problem;
+    }
+
+    /** {@code list.limit} (method.parameter) becomes {@code limit}. */
+    private static String lastNode(String propertyPath) {
+        int dot = propertyPath.lastIndexOf('.');
+        return dot < 0 ? propertyPath : propertyPath.substring(dot + 1);
     }
 
     private static Map<String, String> violation(FieldError error) {

@@ -50,8 +50,8 @@ public class EventSpineConfiguration {
     }
 
     @Bean
-    public UnitOfWork unitOfWork(ReactiveTransactionManager transactionManager) {
-        return new R2dbcUnitOfWork(TransactionalOperator.create(transactionManager));
+    public UnitOfWork unitOfWork(ReactiveTransactionManager transactionManager, DatabaseClient database) {
+        return new R2dbcUnitOfWork(TransactionalOperator.create(transactionManager), database);
     }
 
     @Bean

@@ -11,7 +11,13 @@ public class OpenApiConfiguration {
 
     @Bean
     public OpenAPI hostrailOpenApi() {
-        return new OpenAPI().info(new Info()
+        return new OpenAPI()
+                .components(new io.swagger.v3.oas.models.Components().addSecuritySchemes("bearer",
+                        new io.swagger.v3.oas.models.security.SecurityScheme()
+                                .type(io.swagger.v3.oas.models.security.SecurityScheme.Type.HTTP)
+                                .scheme("bearer").bearerFormat("JWT")
+                                .description("Access token from POST /api/v1/auth/login or /refresh (15 minutes).")))
+                .info(new Info()
                 .title("Hostrail API")
                 .version("v1")
                 .description("""

@@ -49,7 +49,7 @@ class OperationsEndpointsIT {
     @Test
     @DisplayName("Prometheus metrics are exposed")
     void prometheusMetrics() {
-        http.get().uri("/api/v1/warm-up-for-metrics").exchange().expectStatus().isNotFound();
+        http.get().uri("/test/warm-up-for-metrics").exchange().expectStatus().isNotFound();
         String metrics = http.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();

@@ -4,6 +4,10 @@ package io.hostrail.shared.error;
 public enum ErrorKind {
     /** The input is malformed or breaks a field rule. */
     VALIDATION,
+    /** The caller could not be identified: no, bad or expired credentials. */
+    UNAUTHENTICATED,
+    /** The caller is known but lacks the permission. */
+    FORBIDDEN,
     /** The thing asked for does not exist, or belongs to someone else. */
     NOT_FOUND,
     /** The request conflicts with the current state (a version, a duplicate, a reused idempotency key). */

@@ -15,8 +15,12 @@ import java.time.Duration;
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
     public static final String DATABASE = "hostrail";
-    public static final String USER = "postgres";
-    public static final String PASSWORD = "postgres";
+    /** Owns the schema and runs migrations. */
+    public static final String ADMIN_USER = "postgres";
+    public static final String ADMIN_PASSWORD = "postgres";
+    /** What the application connects as: not a superuser, so row-level security applies to it. */
+    public static final String APP_USER = "hostrail";
+    public static final String APP_PASSWORD = "hostrail";
 
     private final EmbeddedPostgres postgres;
 
@@ -49,9 +53,25 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             }
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(builder.start());
             server.createDatabaseIfMissing(DATABASE);
+            server.createApplicationRoleIfMissing();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
+        }
+    }
+
+    private void createApplicationRoleIfMissing() {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            try (ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + APP_USER + "'")) {
+                if (exists.next()) {
+                    return;
+                }
+            }
+            statement.execute("CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD
+                    + "' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create the application role", e);
         }
     }
 

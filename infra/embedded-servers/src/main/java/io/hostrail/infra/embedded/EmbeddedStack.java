@@ -79,11 +79,11 @@ public final class EmbeddedStack implements AutoCloseable {
     public Map<String, Object> springProperties() {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("spring.r2dbc.url", postgres.r2dbcUrl());
-        properties.put("spring.r2dbc.username", EmbeddedPostgresServer.USER);
-        properties.put("spring.r2dbc.password", EmbeddedPostgresServer.PASSWORD);
+        properties.put("spring.r2dbc.username", EmbeddedPostgresServer.APP_USER);
+        properties.put("spring.r2dbc.password", EmbeddedPostgresServer.APP_PASSWORD);
         properties.put("spring.flyway.url", postgres.jdbcUrl());
-        properties.put("spring.flyway.user", EmbeddedPostgresServer.USER);
-        properties.put("spring.flyway.password", EmbeddedPostgresServer.PASSWORD);
+        properties.put("spring.flyway.user", EmbeddedPostgresServer.ADMIN_USER);
+        properties.put("spring.flyway.password", EmbeddedPostgresServer.ADMIN_PASSWORD);
         properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
         properties.put("spring.data.redis.host", "127.0.0.1");
         properties.put("spring.data.redis.port", redis.port());

@@ -28,6 +28,7 @@ public final class LocalRunner {
 
         SpringApplication application = new SpringApplication(HostrailApplication.class);
         application.addInitializers(new EmbeddedStackInitializer(stack));
+        application.setDefaultProperties(LocalMasterKey.properties(dataDirectory));
         // One hook stops things in order; Spring's own hook could race the servers' shutdown.
         application.setRegisterShutdownHook(false);
         ConfigurableApplicationContext context;

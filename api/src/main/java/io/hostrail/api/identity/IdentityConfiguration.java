@@ -1,0 +1,134 @@
+package io.hostrail.api.identity;
+
+import io.hostrail.adapters.crypto.AesGcmSecretBox;
+import io.hostrail.adapters.crypto.MasterKeys;
+import io.hostrail.adapters.r2dbc.identity.R2dbcRefreshTokens;
+import io.hostrail.adapters.r2dbc.identity.R2dbcRoles;
+import io.hostrail.adapters.r2dbc.identity.R2dbcTenants;
+import io.hostrail.adapters.r2dbc.identity.R2dbcUsers;
+import io.hostrail.adapters.security.Argon2PasswordHasher;
+import io.hostrail.adapters.security.JwtAccessTokens;
+import io.hostrail.adapters.security.SigningKeys;
+import io.hostrail.api.security.SecurityProperties;
+import io.hostrail.identity.model.PasswordPolicy;
+import io.hostrail.identity.port.out.AccessTokens;
+import io.hostrail.identity.port.out.RefreshTokens;
+import io.hostrail.identity.port.out.Roles;
+import io.hostrail.identity.port.out.Tenants;
+import io.hostrail.identity.port.out.Users;
+import io.hostrail.identity.service.AuthenticationService;
+import io.hostrail.identity.service.RoleAdministration;
+import io.hostrail.identity.service.TenantBootstrap;
+import io.hostrail.identity.service.UserAdministration;
+import io.hostrail.shared.model.IdGenerator;
+import io.hostrail.shared.model.SecureRandoms;
+import io.hostrail.shared.port.out.UnitOfWork;
+import io.hostrail.shared.secret.SecretBox;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/** Identity wiring: the core's services built with {@code new}, over their adapters. */
+@Configuration(proxyBeanMethods = false)
+public class IdentityConfiguration {
+
+    @Bean
+    public SecureRandom secureRandom() {
+        return SecureRandoms.warmedDrbg();
+    }
+
+    @Bean
+    public SecretBox secretBox(SecretsProperties secrets) {
+        return new AesGcmSecretBox(MasterKeys.parse(secrets.masterKeys(), secrets.activeKey()));
+    }
+
+    @Bean
+    public Tenants tenants(DatabaseClient database, Clock clock) {
+        return new R2dbcTenants(database, clock);
+    }
+
+    @Bean
+    public Users users(DatabaseClient database, Clock clock) {
+        return new R2dbcUsers(database, clock);
+    }
+
+    @Bean
+    public Roles roles(DatabaseClient database, Clock clock) {
+        return new R2dbcRoles(database, clock);
+    }
+
+    @Bean
+    public RefreshTokens refreshTokens(DatabaseClient database) {
+        return new R2dbcRefreshTokens(database);
+    }
+
+    @Bean(destroyMethod = "close")
+    public Argon2PasswordHasher passwordHasher(IdentityProperties properties) {
+        return new Argon2PasswordHasher(properties.passwordHashingThreads());
+    }
+
+    @Bean
+    public SigningKeys signingKeys(DatabaseClient database, SecretBox secretBox, IdGenerator ids, Clock clock,
+            SecurityProperties security, SecureRandom random) {
+        // Keys verify for twice the access token lifetime after they stop signing: no valid token is orphaned.
+        return new SigningKeys(database, secretBox, ids, clock, security.signingKeyRotation(),
+                security.accessTokenLifetime().multipliedBy(2), random);
+    }
+
+    @Bean
+    public AccessTokens accessTokens(SigningKeys keys, IdGenerator ids, SecurityProperties security, SecureRandom random) {
+        return new JwtAccessTokens(keys, ids, security.issuer(), security.accessTokenLifetime(), random);
+    }
+
+    @Bean
+    public PasswordPolicy passwordPolicy(IdentityProperties properties) {
+        return new PasswordPolicy(properties.passwordMinLength(), 256, breachedPasswords());
+    }
+
+    @Bean
+    public AuthenticationService authenticationService(Tenants tenants, Users users, Roles roles,
+            RefreshTokens refreshTokens, Argon2PasswordHasher hasher, AccessTokens accessTokens, UnitOfWork unitOfWork,
+            IdGenerator ids, Clock clock, SecureRandom random, SecurityProperties security) {
+        return new AuthenticationService(tenants, users, roles, refreshTokens, hasher, accessTokens, unitOfWork, ids,
+                clock, random, security.refreshTokenLifetime());
+    }
+
+    @Bean
+    public UserAdministration userAdministration(Users users, Roles roles, Argon2PasswordHasher hasher,
+            PasswordPolicy policy, UnitOfWork unitOfWork, IdGenerator ids) {
+        return new UserAdministration(users, roles, hasher, policy, unitOfWork, ids);
+    }
+
+    @Bean
+    public RoleAdministration roleAdministration(Roles roles, UnitOfWork unitOfWork, IdGenerator ids) {
+        return new RoleAdministration(roles, unitOfWork, ids);
+    }
+
+    @Bean
+    public TenantBootstrap tenantBootstrap(Tenants tenants, Roles roles, Users users, Argon2PasswordHasher hasher,
+            UnitOfWork unitOfWork, IdGenerator ids) {
+        return new TenantBootstrap(tenants, roles, users, hasher, unitOfWork, ids);
+    }
+
+    /** The bundled list of the most common breached passwords (lower case, one per line). */
+    static Set<String> breachedPasswords() {
+        try (var reader = new BufferedReader(new InputStreamReader(
+                new ClassPathResource("identity/breached-passwords.txt").getInputStream(), StandardCharsets.UTF_8))) {
+            return reader.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .map(line -> line.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the breached password list is missing", e);
+        }
+    }
+}

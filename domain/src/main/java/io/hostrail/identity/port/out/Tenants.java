@@ -1,0 +1,17 @@
+package io.hostrail.identity.port.out;
+
+import io.hostrail.identity.model.Tenant;
+import io.hostrail.shared.model.TenantId;
+import reactor.core.publisher.Mono;
+
+/** The hosting providers on this platform. Not tenant-scoped: it is where tenants come from. */
+public interface Tenants {
+
+    Mono<Tenant> findBySlug(String slug);
+
+    Mono<Tenant> findById(TenantId id);
+
+    Mono<Boolean> anyExist();
+
+    Mono<Tenant> create(Tenant tenant);
+}

@@ -1,0 +1,230 @@
+package io.hostrail.identity.service;
+
+import io.hostrail.identity.model.IdentityErrors;
+import io.hostrail.identity.model.Permission;
+import io.hostrail.identity.model.Principal;
+import io.hostrail.identity.model.Role;
+import io.hostrail.identity.model.Tenant;
+import io.hostrail.identity.model.User;
+import io.hostrail.identity.port.out.AccessTokens;
+import io.hostrail.identity.port.out.PasswordHasher;
+import io.hostrail.identity.port.out.RefreshTokens;
+import io.hostrail.identity.port.out.RefreshTokens.StoredRefreshToken;
+import io.hostrail.identity.port.out.Roles;
+import io.hostrail.identity.port.out.Tenants;
+import io.hostrail.identity.port.out.Users;
+import io.hostrail.shared.error.DomainException;
+import io.hostrail.shared.model.IdGenerator;
+import io.hostrail.shared.model.TenantContext;
+import io.hostrail.shared.model.TenantId;
+import io.hostrail.shared.port.out.UnitOfWork;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+import reactor.core.publisher.Mono;
+
+/**
+ * Logs users in and keeps them logged in. Access tokens are short-lived and self-contained; refresh
+ * tokens are long-lived, single use and rotate on every refresh. All refresh tokens descending from
+ * one login form a family: presenting one that was already used means it was stolen or replayed, and
+ * the whole family is revoked.
+ */
+public final class AuthenticationService {
+
+    /** Login input; the tenant slug says which hosting provider's users to look in. */
+    public record LoginCommand(String tenantSlug, String email, String password) {
+
+        public LoginCommand {
+            Objects.requireNonNull(tenantSlug, "tenant");
+            Objects.requireNonNull(email, "email");
+            Objects.requireNonNull(password, "password");
+        }
+    }
+
+    public record TokenPair(String accessToken, Instant accessTokenExpiresAt, String refreshToken,
+            Instant refreshTokenExpiresAt, Principal principal) {
+    }
+
+    private final Tenants tenants;
+    private final Users users;
+    private final Roles roles;
+    private final RefreshTokens refreshTokens;
+    private final PasswordHasher hasher;
+    private final AccessTokens accessTokens;
+    private final UnitOfWork unitOfWork;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Duration refreshTokenLifetime;
+
+    public AuthenticationService(Tenants tenants, Users users, Roles roles, RefreshTokens refreshTokens,
+            PasswordHasher hasher, AccessTokens accessTokens, UnitOfWork unitOfWork, IdGenerator ids, Clock clock,
+            RandomGenerator random, Duration refreshTokenLifetime) {
+        this.tenants = tenants;
+        this.users = users;
+        this.roles = roles;
+        this.refreshTokens = refreshTokens;
+        this.hasher = hasher;
+        this.accessTokens = accessTokens;
+        this.unitOfWork = unitOfWork;
+        this.ids = ids;
+        this.clock = clock;
+        this.random = random;
+        this.refreshTokenLifetime = refreshTokenLifetime;
+    }
+
+    /**
+     * The same error for an unknown tenant, unknown email, wrong password or disabled user. The password
+     * is checked outside any transaction: hashing is slow on purpose and must not hold a connection.
+     */
+    public Mono<TokenPair> login(LoginCommand command) {
+        Mono<TokenPair> refused = Mono.error(AuthenticationService::invalidCredentials);
+        // Unknown tenant or email: spend the same hashing time, so timing does not reveal who has an account.
+        Mono<TokenPair> decoyThenRefused = hasher.matches(command.password(), hasher.decoyHash()).then(refused);
+        return tenants.findBySlug(command.tenantSlug().strip().toLowerCase(java.util.Locale.ROOT))
+                .filter(tenant -> tenant.status() == Tenant.Status.ACTIVE)
+                .flatMap(tenant -> TenantContext.within(tenant.id(), unitOfWork.inTransaction(() -> findByEmail(tenant.id(), command.email())
+                                .flatMap(user -> users.passwordHash(tenant.id(), user.id()).map(hash -> new Candidate(user, hash))))
+                        .flatMap(candidate -> hasher.matches(command.password(), candidate.passwordHash())
+                                .filter(matches -> matches && candidate.user().isActive())
+                                .flatMap(matches -> unitOfWork.inTransaction(() -> principalOf(candidate.user(), ids.newId())
+                                        .flatMap(this::issue)))
+                                .switchIfEmpty(refused))
+                        .switchIfEmpty(decoyThenRefused)))
+                .switchIfEmpty(decoyThenRefused);
+    }
+
+    private record Candidate(User user, String passwordHash) {
+    }
+
+    private Mono<User> findByEmail(TenantId tenant, String email) {
+        try {
+            return users.findByEmail(tenant, User.normalizeEmail(email));
+        } catch (IllegalArgumentException notAnEmail) {
+            return Mono.empty();
+        }
+    }
+
+    /** Rotates: the presented token is used up, a new pair is issued in the same family. */
+    public Mono<TokenPair> refresh(String presentedToken) {
+        ParsedRefreshToken parsed = ParsedRefreshToken.parse(presentedToken);
+        if (parsed == null) {
+            return Mono.error(new DomainException(IdentityErrors.INVALID_REFRESH_TOKEN, "The refresh token is not valid."));
+        }
+        Instant now = clock.instant();
+        Mono<TokenPair> rotation = unitOfWork.inTransaction(() -> refreshTokens.findByHash(parsed.tenant(), parsed.hash())
+                .switchIfEmpty(Mono.error(() -> new DomainException(IdentityErrors.INVALID_REFRESH_TOKEN,
+                        "The refresh token is not valid.")))
+                .flatMap(stored -> {
+                    if (stored.revokedAt() != null || !stored.expiresAt().isAfter(now)) {
+                        return Mono.error(new DomainException(IdentityErrors.INVALID_REFRESH_TOKEN,
+                                "The refresh token has expired or was revoked."));
+                    }
+                    if (stored.usedAt() != null) {
+                        return Mono.error(new ReuseDetected(stored));
+                    }
+                    return refreshTokens.markUsed(parsed.tenant(), stored.id(), now)
+                            .flatMap(marked -> marked
+                                    ? users.findById(parsed.tenant(), stored.userId())
+                                            .filter(User::isActive)
+                                            .switchIfEmpty(Mono.error(() -> new DomainException(
+                                                    IdentityErrors.INVALID_REFRESH_TOKEN, "The user can no longer sign in.")))
+                                            .flatMap(user -> principalOf(user, stored.familyId()))
+                                            .flatMap(this::issue)
+                                    : Mono.error(new ReuseDetected(stored)));
+                }));
+        return TenantContext.within(parsed.tenant(), rotation.onErrorResume(ReuseDetected.class, reuse ->
+                // Revoked in a transaction of its own: the refusal must not roll the revocation back.
+                unitOfWork.inTransaction(() -> refreshTokens.revokeFamily(parsed.tenant(), reuse.token.familyId(), now))
+                        .then(Mono.error(new DomainException(IdentityErrors.REFRESH_TOKEN_REUSED,
+                                "This refresh token was already used; every session descending from it is now revoked.")))));
+    }
+
+    /** Ends the session the refresh token belongs to. Unknown or already revoked tokens are ignored. */
+    public Mono<Void> logout(String presentedToken) {
+        ParsedRefreshToken parsed = ParsedRefreshToken.parse(presentedToken);
+        if (parsed == null) {
+            return Mono.empty();
+        }
+        return TenantContext.within(parsed.tenant(), unitOfWork.inTransaction(() -> refreshTokens.findByHash(parsed.tenant(), parsed.hash())
+                .flatMap(stored -> refreshTokens.revokeFamily(parsed.tenant(), stored.familyId(), clock.instant()))));
+    }
+
+    /** The principal as it stands now: permissions come from the user's current roles. */
+    public Mono<Principal> principalOf(User user, UUID sessionId) {
+        return roles.findAll(user.tenant(), user.roleIds()).collectList()
+                .map(held -> {
+                    Set<String> names = new TreeSet<>();
+                    Set<Permission> permissions = new TreeSet<>();
+                    held.forEach(role -> {
+                        names.add(role.name());
+                        permissions.addAll(role.permissions());
+                    });
+                    return new Principal(user.tenant(), user.id(), user.email(), user.kind(), user.customerId(),
+                            names, permissions, sessionId);
+                });
+    }
+
+    private Mono<TokenPair> issue(Principal principal) {
+        Instant now = clock.instant();
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String refreshToken = principal.tenant().value() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Instant refreshExpiresAt = now.plus(refreshTokenLifetime);
+        StoredRefreshToken stored = new StoredRefreshToken(ids.newId(), principal.tenant(), principal.userId(),
+                principal.sessionId(), sha256(refreshToken), now, refreshExpiresAt, null, null);
+        return refreshTokens.store(stored)
+                .then(accessTokens.issue(principal, now))
+                .map(access -> new TokenPair(access.token(), access.expiresAt(), refreshToken, refreshExpiresAt, principal));
+    }
+
+    private static DomainException invalidCredentials() {
+        return new DomainException(IdentityErrors.INVALID_CREDENTIALS, "The tenant, email or password is not right.");
+    }
+
+    static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    /** {@code <tenant uuid>.<43 chars of base64url>}: the tenant is needed before the token can be looked up. */
+    private record ParsedRefreshToken(TenantId tenant, byte[] hash) {
+
+        static ParsedRefreshToken parse(String token) {
+            if (token == null || token.length() > 200) {
+                return null;
+            }
+            int dot = token.indexOf('.');
+            if (dot != 36 || token.length() - dot - 1 != 43) {
+                return null;
+            }
+            try {
+                return new ParsedRefreshToken(new TenantId(UUID.fromString(token.substring(0, dot))), sha256(token));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+    }
+
+    private static final class ReuseDetected extends RuntimeException {
+
+        private final StoredRefreshToken token;
+
+        ReuseDetected(StoredRefreshToken token) {
+            super("refresh token reused", null, false, false);
+            this.token = token;
+        }
+    }
+}

@@ -58,6 +58,15 @@ public class AuthController {
         return authentication.logout(request.refreshToken()).thenReturn(ResponseEntity.noContent().build());
     }
 
+    @PostMapping("/password")
+    @Operation(summary = "Change your own password", security = @SecurityRequirement(name = "bearer"),
+            description = "Needs the current password. Every session of yours is signed out (refresh tokens revoked).")
+    public Mono<ResponseEntity<Void>> changePassword(@AuthenticationPrincipal Principal principal,
+            @Valid @RequestBody IdentityDtos.ChangePasswordRequest request) {
+        return authentication.changePassword(principal, request.currentPassword(), request.newPassword())
+                .thenReturn(ResponseEntity.noContent().build());
+    }
+
     @GetMapping("/me")
     @Operation(summary = "Who am I", security = @SecurityRequirement(name = "bearer"))
     public Mono<MeResponse> me(@AuthenticationPrincipal Principal principal) {

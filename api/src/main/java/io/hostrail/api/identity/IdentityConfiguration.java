@@ -1,6 +1,9 @@
 package io.hostrail.api.identity;
 
 import io.hostrail.adapters.crypto.AesGcmSecretBox;
+import io.hostrail.adapters.r2dbc.audit.R2dbcAuditLog;
+import io.hostrail.audit.port.out.AuditLog;
+import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.adapters.crypto.MasterKeys;
 import io.hostrail.adapters.r2dbc.identity.R2dbcRefreshTokens;
 import io.hostrail.adapters.r2dbc.identity.R2dbcRoles;
@@ -38,6 +41,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.r2dbc.core.DatabaseClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Identity wiring: the core's services built with {@code new}, over their adapters. */
 @Configuration(proxyBeanMethods = false)
@@ -51,6 +55,16 @@ public class IdentityConfiguration {
     @Bean
     public SecretBox secretBox(SecretsProperties secrets) {
         return new AesGcmSecretBox(MasterKeys.parse(secrets.masterKeys(), secrets.activeKey()));
+    }
+
+    @Bean
+    public AuditLog auditLog(DatabaseClient database, JsonMapper json, IdGenerator ids) {
+        return new R2dbcAuditLog(database, json, ids);
+    }
+
+    @Bean
+    public AuditTrail auditTrail(AuditLog log, UnitOfWork unitOfWork, Clock clock) {
+        return new AuditTrail(log, unitOfWork, clock);
     }
 
     @Bean
@@ -99,20 +113,21 @@ public class IdentityConfiguration {
     @Bean
     public AuthenticationService authenticationService(Tenants tenants, Users users, Roles roles,
             RefreshTokens refreshTokens, Argon2PasswordHasher hasher, AccessTokens accessTokens, UnitOfWork unitOfWork,
-            IdGenerator ids, Clock clock, SecureRandom random, SecurityProperties security) {
+            IdGenerator ids, Clock clock, SecureRandom random, SecurityProperties security, AuditTrail audit,
+            PasswordPolicy passwordPolicy) {
         return new AuthenticationService(tenants, users, roles, refreshTokens, hasher, accessTokens, unitOfWork, ids,
-                clock, random, security.refreshTokenLifetime());
+                clock, random, security.refreshTokenLifetime(), audit, passwordPolicy);
     }
 
     @Bean
     public UserAdministration userAdministration(Users users, Roles roles, Argon2PasswordHasher hasher,
-            PasswordPolicy policy, UnitOfWork unitOfWork, IdGenerator ids) {
-        return new UserAdministration(users, roles, hasher, policy, unitOfWork, ids);
+            PasswordPolicy policy, UnitOfWork unitOfWork, IdGenerator ids, AuditTrail audit) {
+        return new UserAdministration(users, roles, hasher, policy, unitOfWork, ids, audit);
     }
 
     @Bean
-    public RoleAdministration roleAdministration(Roles roles, UnitOfWork unitOfWork, IdGenerator ids) {
-        return new RoleAdministration(roles, unitOfWork, ids);
+    public RoleAdministration roleAdministration(Roles roles, UnitOfWork unitOfWork, IdGenerator ids, AuditTrail audit) {
+        return new RoleAdministration(roles, unitOfWork, ids, audit);
     }
 
     @Bean

@@ -45,6 +45,15 @@ final class IdentityDtos {
         }
     }
 
+    record ChangePasswordRequest(@NotBlank @Size(max = 1024) String currentPassword,
+            @NotBlank @Size(max = 1024) String newPassword) {
+
+        @Override
+        public String toString() {
+            return "ChangePasswordRequest[****]";
+        }
+    }
+
     record TokenResponse(String accessToken, String tokenType, long expiresIn, String refreshToken,
             Instant refreshTokenExpiresAt, MeResponse user) {
 

@@ -2,6 +2,7 @@ package io.hostrail.api.web;
 
 import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
 import io.hostrail.shared.model.IdGenerator;
+import io.hostrail.shared.model.RequestMetadata;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
@@ -39,7 +40,11 @@ public class RequestIdFilter implements WebFilter {
         String requestId = offered != null && SANE_ID.matcher(offered).matches() ? offered : ids.newId().toString();
         exchange.getAttributes().put(REQUEST_ID_ATTRIBUTE, requestId);
         exchange.getResponse().getHeaders().set(HEADER, requestId);
+        var remote = exchange.getRequest().getRemoteAddress();
+        RequestMetadata metadata = new RequestMetadata(
+                remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress(), requestId);
         return chain.filter(exchange)
-                .contextWrite(context -> context.put(Slf4jThreadLocalAccessor.KEY, Map.of(MDC_KEY, requestId)));
+                .contextWrite(context -> RequestMetadata.put(
+                        context.put(Slf4jThreadLocalAccessor.KEY, Map.of(MDC_KEY, requestId)), metadata));
     }
 }

@@ -32,10 +32,14 @@ public sealed interface ChainVerification {
         public static final String PREVIOUS_HASH_MISMATCH = "previous-hash mismatch";
         public static final String SEQUENCE_GAP = "sequence gap";
         public static final String HASH_MISMATCH = "hash mismatch";
+        /** Records were cut from the end of the chain: there is no record to name, so recordId is null. */
+        public static final String MISSING_RECORDS = "missing records";
 
         public Broken {
-            Objects.requireNonNull(recordId, "recordId");
             Objects.requireNonNull(reason, "reason");
+            if (recordId == null && !reason.startsWith(MISSING_RECORDS)) {
+                throw new NullPointerException("recordId");
+            }
         }
     }
 }

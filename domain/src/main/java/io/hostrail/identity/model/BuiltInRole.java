@@ -10,14 +10,13 @@ public enum BuiltInRole {
     ADMIN("admin", "Everything but ownership", Permissions.ALL),
     BILLING("billing", "Customers, catalog, subscriptions, invoices and payments",
             union(Permissions.on("customer", "product", "subscription", "invoice", "payment", "report"),
-                    Permissions.reading())),
-    SUPPORT("support", "Tickets and customers, read access elsewhere",
-            union(Permissions.on("ticket", "customer"), Permissions.reading())),
+                    Permissions.operationalReading())),
+    SUPPORT("support", "Tickets and customers, read access to the rest of the business",
+            union(Permissions.on("ticket", "customer"), Permissions.operationalReading())),
     PROVISIONING("provisioning", "Servers, hosting accounts and domains",
-            union(Permissions.on("provisioning", "domain"), Permissions.reading())),
-    READONLY("readonly", "Read access to everything but users, roles, keys and audit",
-            minus(Permissions.reading(), Set.of(Permissions.USER_READ, Permissions.ROLE_READ,
-                    Permissions.API_KEY_READ, Permissions.AUDIT_READ)));
+            union(Permissions.on("provisioning", "domain"), Permissions.operationalReading())),
+    READONLY("readonly", "Read access to the business; none to users, roles, keys, audit or settings",
+            Permissions.operationalReading());
 
     private final String roleName;
     private final String description;
@@ -47,9 +46,4 @@ public enum BuiltInRole {
         return result;
     }
 
-    private static Set<Permission> minus(Set<Permission> a, Set<Permission> b) {
-        Set<Permission> result = new TreeSet<>(a);
-        result.removeAll(b);
-        return result;
-    }
 }

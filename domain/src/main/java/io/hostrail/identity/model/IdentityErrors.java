@@ -18,6 +18,7 @@ public final class IdentityErrors {
     public static final ErrorCode ROLE_IN_USE = ErrorCode.rejected("role.in_use");
     public static final ErrorCode WEAK_PASSWORD = ErrorCode.validation("user.weak_password");
     public static final ErrorCode LAST_OWNER = ErrorCode.rejected("user.last_owner");
+    public static final ErrorCode WRONG_CURRENT_PASSWORD = ErrorCode.rejected("user.wrong_current_password");
 
     private IdentityErrors() {
     }

@@ -58,7 +58,12 @@ public final class Permissions {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    static Set<Permission> reading() {
-        return ALL.stream().filter(p -> p.value().endsWith(":read")).collect(Collectors.toCollection(TreeSet::new));
+    /** Who works here, what they may do, which keys exist and what they did: for owners and admins only. */
+    static final Set<Permission> ADMINISTRATIVE_READS = Set.of(USER_READ, ROLE_READ, API_KEY_READ, AUDIT_READ, SETTINGS_READ);
+
+    /** Read access to the business (customers, billing, provisioning, tickets), not to its administration. */
+    static Set<Permission> operationalReading() {
+        return ALL.stream().filter(p -> p.value().endsWith(":read") && !ADMINISTRATIVE_READS.contains(p))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 }

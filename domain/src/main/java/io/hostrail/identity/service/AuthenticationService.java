@@ -24,7 +24,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.hostrail.audit.model.Actor;
+import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.identity.model.PasswordPolicy;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -65,10 +69,14 @@ public final class AuthenticationService {
     private final Clock clock;
     private final RandomGenerator random;
     private final Duration refreshTokenLifetime;
+    private final AuditTrail audit;
+    private final PasswordPolicy passwordPolicy;
 
     public AuthenticationService(Tenants tenants, Users users, Roles roles, RefreshTokens refreshTokens,
             PasswordHasher hasher, AccessTokens accessTokens, UnitOfWork unitOfWork, IdGenerator ids, Clock clock,
-            RandomGenerator random, Duration refreshTokenLifetime) {
+            RandomGenerator random, Duration refreshTokenLifetime, AuditTrail audit, PasswordPolicy passwordPolicy) {
+        this.audit = audit;
+        this.passwordPolicy = passwordPolicy;
         this.tenants = tenants;
         this.users = users;
         this.roles = roles;
@@ -97,8 +105,15 @@ public final class AuthenticationService {
                         .flatMap(candidate -> hasher.matches(command.password(), candidate.passwordHash())
                                 .filter(matches -> matches && candidate.user().isActive())
                                 .flatMap(matches -> unitOfWork.inTransaction(() -> principalOf(candidate.user(), ids.newId())
-                                        .flatMap(this::issue)))
-                                .switchIfEmpty(refused))
+                                        .flatMap(this::issue)
+                                        .flatMap(pair -> audit.record(tenant.id(), Actors.of(candidate.user()),
+                                                "auth.login_succeeded", "user", candidate.user().id().toString(),
+                                                Map.of(), Map.of("session", pair.principal().sessionId().toString()))
+                                                .thenReturn(pair))))
+                                .switchIfEmpty(unitOfWork.inTransaction(() -> audit.record(tenant.id(),
+                                                Actor.system("anonymous"), "auth.login_failed", "user",
+                                                candidate.user().id().toString(), Map.of(), Map.of()))
+                                        .then(refused)))
                         .switchIfEmpty(decoyThenRefused)))
                 .switchIfEmpty(decoyThenRefused);
     }
@@ -144,7 +159,10 @@ public final class AuthenticationService {
                 }));
         return TenantContext.within(parsed.tenant(), rotation.onErrorResume(ReuseDetected.class, reuse ->
                 // Revoked in a transaction of its own: the refusal must not roll the revocation back.
-                unitOfWork.inTransaction(() -> refreshTokens.revokeFamily(parsed.tenant(), reuse.token.familyId(), now))
+                unitOfWork.inTransaction(() -> refreshTokens.revokeFamily(parsed.tenant(), reuse.token.familyId(), now)
+                        .then(audit.record(parsed.tenant(), Actor.system("refresh-token-guard"),
+                                "auth.refresh_token_reused", "user", reuse.token.userId().toString(), Map.of(),
+                                Map.of("revokedSession", reuse.token.familyId().toString()))))
                         .then(Mono.error(new DomainException(IdentityErrors.REFRESH_TOKEN_REUSED,
                                 "This refresh token was already used; every session descending from it is now revoked.")))));
     }
@@ -156,7 +174,34 @@ public final class AuthenticationService {
             return Mono.empty();
         }
         return TenantContext.within(parsed.tenant(), unitOfWork.inTransaction(() -> refreshTokens.findByHash(parsed.tenant(), parsed.hash())
-                .flatMap(stored -> refreshTokens.revokeFamily(parsed.tenant(), stored.familyId(), clock.instant()))));
+                .flatMap(stored -> refreshTokens.revokeFamily(parsed.tenant(), stored.familyId(), clock.instant())
+                        .then(audit.record(parsed.tenant(), Actor.system("logout"), "auth.logged_out", "user",
+                                stored.userId().toString(), Map.of(), Map.of("session", stored.familyId().toString())))
+                        .then())));
+    }
+
+    /**
+     * Changes the caller's own password after checking the current one, and signs the user out of every
+     * session: whoever may have known the old password loses their refresh tokens too.
+     */
+    public Mono<Void> changePassword(Principal principal, String currentPassword, String newPassword) {
+        var weak = passwordPolicy.violation(newPassword, principal.email());
+        if (weak.isPresent()) {
+            return Mono.error(new DomainException(IdentityErrors.WEAK_PASSWORD, "The new password is not acceptable.",
+                    java.util.List.of(new DomainException.FieldViolation("newPassword", weak.get()))));
+        }
+        return unitOfWork.inTransaction(() -> users.passwordHash(principal.tenant(), principal.userId()))
+                .flatMap(hash -> hasher.matches(currentPassword, hash))
+                .filter(Boolean::booleanValue)
+                .switchIfEmpty(Mono.error(() -> new DomainException(IdentityErrors.WRONG_CURRENT_PASSWORD,
+                        "The current password is not right.")))
+                .flatMap(matches -> hasher.hash(newPassword))
+                .flatMap(newHash -> unitOfWork.inTransaction(() -> users.changePasswordHash(principal.tenant(),
+                                principal.userId(), newHash)
+                        .then(refreshTokens.revokeAllOf(principal.tenant(), principal.userId(), clock.instant()))
+                        .then(audit.record(principal.tenant(), Actors.of(principal), "user.password_changed", "user",
+                                principal.userId().toString(), Map.of(), Map.of()))))
+                .then();
     }
 
     /** The principal as it stands now: permissions come from the user's current roles. */

@@ -11,7 +11,9 @@ import io.hostrail.shared.error.ErrorCode;
 import io.hostrail.shared.error.ErrorKind;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.UnitOfWork;
+import io.hostrail.audit.service.AuditTrail;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
@@ -26,8 +28,10 @@ public final class RoleAdministration {
     private final Roles roles;
     private final UnitOfWork unitOfWork;
     private final IdGenerator ids;
+    private final AuditTrail audit;
 
-    public RoleAdministration(Roles roles, UnitOfWork unitOfWork, IdGenerator ids) {
+    public RoleAdministration(Roles roles, UnitOfWork unitOfWork, IdGenerator ids, AuditTrail audit) {
+        this.audit = audit;
         this.roles = roles;
         this.unitOfWork = unitOfWork;
         this.ids = ids;
@@ -50,7 +54,11 @@ public final class RoleAdministration {
                         .then(unitOfWork.inTransaction(() -> roles.findByName(actor.tenant(), role.name())
                                 .flatMap(existing -> Mono.<Role>error(new DomainException(IdentityErrors.ROLE_NAME_TAKEN,
                                         "A role named '" + role.name() + "' already exists.")))
-                                .switchIfEmpty(Mono.defer(() -> roles.create(role))))));
+                                .switchIfEmpty(Mono.defer(() -> roles.create(role)))
+                                .flatMap(created -> audit.record(actor.tenant(), Actors.of(actor), "role.created", "role",
+                                        created.id().toString(), Map.of(), Map.of("name", created.name(),
+                                                "permissions", names(created.permissions())))
+                                        .thenReturn(created)))));
     }
 
     public Mono<Role> update(Principal actor, UUID roleId, RoleDraft draft, long expectedVersion) {
@@ -73,7 +81,11 @@ public final class RoleAdministration {
                     return grantableBy(actor, touched)
                             .then(roles.update(changed, expectedVersion))
                             .switchIfEmpty(Mono.error(() -> new DomainException(IdentityErrors.STALE_VERSION,
-                                    "The role was changed by someone else meanwhile; reload it and try again.")));
+                                    "The role was changed by someone else meanwhile; reload it and try again.")))
+                            .flatMap(updated -> audit.record(actor.tenant(), Actors.of(actor), "role.updated", "role",
+                                            updated.id().toString(), Map.of("permissions", names(current.permissions())),
+                                            Map.of("permissions", names(updated.permissions())))
+                                    .thenReturn(updated));
                 }));
     }
 
@@ -87,7 +99,15 @@ public final class RoleAdministration {
                                 .flatMap(holders -> holders > 0
                                         ? Mono.error(new DomainException(IdentityErrors.ROLE_IN_USE,
                                                 "The role is held by " + holders + " user(s); take it away from them first."))
-                                        : roles.delete(actor.tenant(), roleId).then())));
+                                        : roles.delete(actor.tenant(), roleId)
+                                                .then(audit.record(actor.tenant(), Actors.of(actor), "role.deleted", "role",
+                                                        roleId.toString(), Map.of("name", role.name(),
+                                                                "permissions", names(role.permissions())), Map.of()))
+                                                .then())));
+    }
+
+    private static String names(Set<Permission> permissions) {
+        return permissions.stream().map(Permission::value).sorted().collect(java.util.stream.Collectors.joining(","));
     }
 
     private static Set<Permission> permissions(RoleDraft draft) {

@@ -14,7 +14,9 @@ import io.hostrail.shared.error.DomainException;
 import io.hostrail.shared.error.DomainException.FieldViolation;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.UnitOfWork;
+import io.hostrail.audit.service.AuditTrail;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
@@ -40,9 +42,11 @@ public final class UserAdministration {
     private final PasswordPolicy passwordPolicy;
     private final UnitOfWork unitOfWork;
     private final IdGenerator ids;
+    private final AuditTrail audit;
 
     public UserAdministration(Users users, Roles roles, PasswordHasher hasher, PasswordPolicy passwordPolicy,
-            UnitOfWork unitOfWork, IdGenerator ids) {
+            UnitOfWork unitOfWork, IdGenerator ids, AuditTrail audit) {
+        this.audit = audit;
         this.users = users;
         this.roles = roles;
         this.hasher = hasher;
@@ -83,6 +87,9 @@ public final class UserAdministration {
                         .then(users.findByEmail(actor.tenant(), email).hasElement())
                         .flatMap(taken -> taken ? emailTaken : users.create(user, hash)
                                 .flatMap(created -> users.replaceRoles(actor.tenant(), created.id(), created.roleIds())
+                                        .then(audit.record(actor.tenant(), Actors.of(actor), "user.created", "user",
+                                                created.id().toString(), Map.of(), Map.of("email", created.email(),
+                                                        "roleIds", ids(created.roleIds()))))
                                         .thenReturn(created)))));
     }
 
@@ -95,7 +102,11 @@ public final class UserAdministration {
                         .then(users.update(new User(user.id(), user.tenant(), user.email(), user.displayName(), user.kind(),
                                         user.customerId(), user.status(), roleIds, user.version()), expectedVersion)
                                 .switchIfEmpty(Mono.error(() -> stale()))
-                                .flatMap(updated -> users.replaceRoles(actor.tenant(), userId, roleIds).thenReturn(updated)))));
+                                .flatMap(updated -> users.replaceRoles(actor.tenant(), userId, roleIds)
+                                        .then(audit.record(actor.tenant(), Actors.of(actor), "user.roles_changed", "user",
+                                                userId.toString(), Map.of("roleIds", ids(user.roleIds())),
+                                                Map.of("roleIds", ids(roleIds))))
+                                        .thenReturn(updated)))));
     }
 
     public Mono<User> setStatus(Principal actor, UUID userId, User.Status status, long expectedVersion) {
@@ -105,7 +116,20 @@ public final class UserAdministration {
                         .then(keepsAnOwner(user, user.roleIds(), status))
                         .then(users.update(new User(user.id(), user.tenant(), user.email(), user.displayName(), user.kind(),
                                         user.customerId(), status, user.roleIds(), user.version()), expectedVersion)
-                                .switchIfEmpty(Mono.error(() -> stale())))));
+                                .switchIfEmpty(Mono.error(() -> stale())))
+                        .flatMap(updated -> audit.record(actor.tenant(), Actors.of(actor), "user.status_changed", "user",
+                                        userId.toString(), Map.of("status", statusName(user.status())),
+                                        Map.of("status", statusName(status)))
+                                .thenReturn(updated))));
+    }
+
+    private static String statusName(User.Status status) {
+        return status.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Sorted, so the same set always audits the same way. */
+    private static String ids(Set<UUID> ids) {
+        return ids.stream().map(UUID::toString).sorted().collect(java.util.stream.Collectors.joining(","));
     }
 
     private Mono<Void> rejectClient(User user) {

@@ -60,6 +60,16 @@ public final class R2dbcRefreshTokens implements RefreshTokens {
                 .fetch().rowsUpdated().then();
     }
 
+    @Override
+    public Mono<Void> revokeAllOf(TenantId tenant, UUID userId, Instant at) {
+        return database.sql("""
+                        UPDATE refresh_token SET revoked_at = :at
+                        WHERE tenant_id = :tenant AND user_id = :user AND revoked_at IS NULL
+                        """)
+                .bind("at", at).bind("tenant", tenant.value()).bind("user", userId)
+                .fetch().rowsUpdated().then();
+    }
+
     private static Instant instant(OffsetDateTime value) {
         return value == null ? null : value.toInstant();
     }

@@ -105,6 +105,16 @@ public final class R2dbcUsers implements Users {
                         .fetch().rowsUpdated().then());
     }
 
+    @Override
+    public Mono<Void> changePasswordHash(TenantId tenant, UUID userId, String passwordHash) {
+        return database.sql("""
+                        UPDATE app_user SET password_hash = :hash, updated_at = :now, version = version + 1
+                        WHERE tenant_id = :tenant AND id = :id
+                        """)
+                .bind("hash", passwordHash).bind("now", clock.instant()).bind("tenant", tenant.value()).bind("id", userId)
+                .fetch().rowsUpdated().then();
+    }
+
     private static User toUser(Readable row) {
         UUID[] roleIds = row.get("role_ids", UUID[].class);
         return new User(row.get("id", UUID.class), new TenantId(row.get("tenant_id", UUID.class)), row.get("email", String.class),

@@ -1,6 +1,7 @@
 package io.hostrail.audit.port.out;
 
 import io.hostrail.audit.model.AuditEntry;
+import io.hostrail.audit.model.AuditQuery;
 import io.hostrail.audit.model.AuditRecord;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
@@ -26,4 +27,13 @@ public interface AuditLog {
      * ascending sequence order; empty past the end of the chain.
      */
     Flux<AuditRecord> read(UUID tenantId, long fromSequence, int limit);
+
+    /** The newest sequence and hash of the tenant's chain; empty when nothing was ever recorded. */
+    Mono<ChainHead> head(UUID tenantId);
+
+    /** Records matching the query, newest first. */
+    Flux<AuditRecord> search(AuditQuery query);
+
+    record ChainHead(long sequence, String hash) {
+    }
 }

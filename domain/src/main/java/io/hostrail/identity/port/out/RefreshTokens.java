@@ -20,4 +20,7 @@ public interface RefreshTokens {
     Mono<Boolean> markUsed(TenantId tenant, UUID id, Instant at);
 
     Mono<Void> revokeFamily(TenantId tenant, UUID familyId, Instant at);
+
+    /** Revokes every live refresh token of the user: all their sessions end at the next refresh. */
+    Mono<Void> revokeAllOf(TenantId tenant, UUID userId, Instant at);
 }

@@ -25,4 +25,6 @@ public interface Users {
     Mono<User> update(User user, long expectedVersion);
 
     Mono<Void> replaceRoles(TenantId tenant, UUID userId, Set<UUID> roleIds);
+
+    Mono<Void> changePasswordHash(TenantId tenant, UUID userId, String passwordHash);
 }

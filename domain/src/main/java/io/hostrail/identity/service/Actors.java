@@ -1,0 +1,24 @@
+package io.hostrail.identity.service;
+
+import io.hostrail.audit.model.Actor;
+import io.hostrail.identity.model.Principal;
+import io.hostrail.identity.model.User;
+import io.hostrail.identity.model.UserKind;
+
+/** Who did it, as the audit trail names people. */
+final class Actors {
+
+    private Actors() {
+    }
+
+    static Actor of(Principal principal) {
+        String display = principal.email() == null ? principal.userId().toString() : principal.email();
+        return principal.kind() == UserKind.CLIENT
+                ? Actor.clientUser(principal.userId(), display)
+                : Actor.staffUser(principal.userId(), display);
+    }
+
+    static Actor of(User user) {
+        return user.kind() == UserKind.CLIENT ? Actor.clientUser(user.id(), user.email()) : Actor.staffUser(user.id(), user.email());
+    }
+}

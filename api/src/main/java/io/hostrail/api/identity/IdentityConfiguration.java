@@ -5,7 +5,10 @@ import io.hostrail.adapters.r2dbc.audit.R2dbcAuditLog;
 import io.hostrail.audit.port.out.AuditLog;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.adapters.crypto.MasterKeys;
+import io.hostrail.adapters.r2dbc.identity.R2dbcApiKeys;
 import io.hostrail.adapters.r2dbc.identity.R2dbcRefreshTokens;
+import io.hostrail.identity.port.out.ApiKeys;
+import io.hostrail.identity.service.ApiKeyService;
 import io.hostrail.adapters.r2dbc.identity.R2dbcRoles;
 import io.hostrail.adapters.r2dbc.identity.R2dbcTenants;
 import io.hostrail.adapters.r2dbc.identity.R2dbcUsers;
@@ -128,6 +131,17 @@ public class IdentityConfiguration {
     @Bean
     public RoleAdministration roleAdministration(Roles roles, UnitOfWork unitOfWork, IdGenerator ids, AuditTrail audit) {
         return new RoleAdministration(roles, unitOfWork, ids, audit);
+    }
+
+    @Bean
+    public ApiKeys apiKeys(DatabaseClient database) {
+        return new R2dbcApiKeys(database);
+    }
+
+    @Bean
+    public ApiKeyService apiKeyService(ApiKeys keys, UnitOfWork unitOfWork, IdGenerator ids, Clock clock,
+            SecureRandom random, AuditTrail audit) {
+        return new ApiKeyService(keys, unitOfWork, ids, clock, random, audit);
     }
 
     @Bean

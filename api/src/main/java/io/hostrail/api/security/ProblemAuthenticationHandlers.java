@@ -20,8 +20,9 @@ final class ProblemAuthenticationHandlers {
 
     static ServerAuthenticationEntryPoint entryPoint(ProblemResponseWriter writer) {
         return (exchange, failure) -> {
+            var headers = exchange.getRequest().getHeaders();
             exchange.getResponse().getHeaders().set("WWW-Authenticate", failure instanceof AuthenticationException
-                    && exchange.getRequest().getHeaders().containsHeader("Authorization")
+                    && (headers.containsHeader("Authorization") || headers.containsHeader(ApiKeyAuthentication.HEADER))
                     ? "Bearer error=\"invalid_token\"" : "Bearer");
             return writer.write(exchange.getResponse(), problem(exchange, HttpStatus.UNAUTHORIZED, "auth.unauthenticated",
                     "Not authenticated", "A valid access token is required."));

@@ -3,6 +3,7 @@ package io.hostrail.api.security;
 import io.hostrail.adapters.security.JwtAccessTokens;
 import io.hostrail.adapters.security.SigningKeys;
 import io.hostrail.api.error.ProblemResponseWriter;
+import io.hostrail.identity.service.ApiKeyService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ public class SecurityConfiguration {
 
     @Bean
     public SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, SecurityProperties properties,
-            ReactiveJwtDecoder jwtDecoder, ProblemResponseWriter problems) {
+            ReactiveJwtDecoder jwtDecoder, ProblemResponseWriter problems, ApiKeyService apiKeys) {
         List<String> publicPaths = new ArrayList<>(List.of(ALWAYS_PUBLIC));
         publicPaths.addAll(properties.publicPaths());
         return http
@@ -86,6 +87,8 @@ public class SecurityConfiguration {
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint(ProblemAuthenticationHandlers.entryPoint(problems))
                         .accessDeniedHandler(ProblemAuthenticationHandlers.accessDenied(problems)))
+                .addFilterAt(ApiKeyAuthentication.filter(apiKeys, ProblemAuthenticationHandlers.entryPoint(problems)),
+                        SecurityWebFiltersOrder.AUTHENTICATION)
                 .addFilterAfter(new TenantContextFilter(), SecurityWebFiltersOrder.AUTHORIZATION)
                 .build();
     }
@@ -117,7 +120,7 @@ public class SecurityConfiguration {
             CorsConfiguration configuration = new CorsConfiguration();
             configuration.setAllowedOrigins(properties.corsAllowedOrigins());
             configuration.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
-            configuration.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id",
+            configuration.setAllowedHeaders(List.of("Authorization", "X-API-Key", "Content-Type", "Idempotency-Key", "X-Request-Id",
                     "Last-Event-ID"));
             configuration.setExposedHeaders(List.of("X-Request-Id", "Retry-After", "RateLimit-Limit",
                     "RateLimit-Remaining", "RateLimit-Reset", "Location"));

@@ -25,6 +25,9 @@ public record User(UUID id, TenantId tenant, String email, String displayName, U
         Objects.requireNonNull(status, "status");
         email = normalizeEmail(email);
         displayName = displayName == null || displayName.isBlank() ? email : displayName.strip();
+        if (kind == UserKind.API_KEY) {
+            throw new IllegalArgumentException("API keys are not users");
+        }
         if ((kind == UserKind.CLIENT) != (customerId != null)) {
             throw new IllegalArgumentException("a client user belongs to exactly one customer; staff to none");
         }

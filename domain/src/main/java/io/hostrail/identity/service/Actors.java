@@ -13,9 +13,11 @@ final class Actors {
 
     static Actor of(Principal principal) {
         String display = principal.email() == null ? principal.userId().toString() : principal.email();
-        return principal.kind() == UserKind.CLIENT
-                ? Actor.clientUser(principal.userId(), display)
-                : Actor.staffUser(principal.userId(), display);
+        return switch (principal.kind()) {
+            case CLIENT -> Actor.clientUser(principal.userId(), display);
+            case API_KEY -> Actor.apiKey(principal.userId(), display);
+            case STAFF -> Actor.staffUser(principal.userId(), display);
+        };
     }
 
     static Actor of(User user) {

@@ -40,7 +40,8 @@ public class AuthController {
             Returns a short-lived access token (send it as `Authorization: Bearer ...`) and a refresh token. \
             A wrong tenant, email or password all give the same 401 `auth.invalid_credentials`.""")
     public Mono<ResponseEntity<TokenResponse>> login(@Valid @RequestBody LoginRequest request) {
-        return authentication.login(new LoginCommand(request.tenant(), request.email(), request.password()))
+        return authentication.login(new LoginCommand(request.tenant(), request.email(), request.password(),
+                        request.totpCode(), request.recoveryCode()))
                 .map(pair -> noStore(TokenResponse.of(pair, clock)));
     }
 

@@ -7,6 +7,8 @@ import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.adapters.crypto.MasterKeys;
 import io.hostrail.adapters.r2dbc.identity.R2dbcApiKeys;
 import io.hostrail.adapters.r2dbc.identity.R2dbcRefreshTokens;
+import io.hostrail.adapters.r2dbc.identity.R2dbcSecondFactors;
+import io.hostrail.identity.service.SecondFactorService;
 import io.hostrail.identity.port.out.ApiKeys;
 import io.hostrail.identity.service.ApiKeyService;
 import io.hostrail.adapters.r2dbc.identity.R2dbcRoles;
@@ -117,9 +119,17 @@ public class IdentityConfiguration {
     public AuthenticationService authenticationService(Tenants tenants, Users users, Roles roles,
             RefreshTokens refreshTokens, Argon2PasswordHasher hasher, AccessTokens accessTokens, UnitOfWork unitOfWork,
             IdGenerator ids, Clock clock, SecureRandom random, SecurityProperties security, AuditTrail audit,
-            PasswordPolicy passwordPolicy) {
+            PasswordPolicy passwordPolicy, SecondFactorService secondFactors) {
         return new AuthenticationService(tenants, users, roles, refreshTokens, hasher, accessTokens, unitOfWork, ids,
-                clock, random, security.refreshTokenLifetime(), audit, passwordPolicy);
+                clock, random, security.refreshTokenLifetime(), audit, passwordPolicy, secondFactors);
+    }
+
+    @Bean
+    public SecondFactorService secondFactorService(DatabaseClient database, IdGenerator ids, Roles roles,
+            SecretBox secretBox, Argon2PasswordHasher hasher, UnitOfWork unitOfWork, Clock clock, SecureRandom random,
+            AuditTrail audit, SecurityProperties security) {
+        return new SecondFactorService(new R2dbcSecondFactors(database, ids), roles, secretBox, hasher, unitOfWork, clock,
+                random, audit, "Hostrail");
     }
 
     @Bean

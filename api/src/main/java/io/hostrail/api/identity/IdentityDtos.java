@@ -29,11 +29,13 @@ final class IdentityDtos {
     record LoginRequest(
             @Schema(example = "demo") @NotBlank @Size(max = 63) String tenant,
             @Schema(example = "owner@example.com") @NotBlank @Size(max = 254) String email,
-            @NotBlank @Size(max = 1024) String password) {
+            @NotBlank @Size(max = 1024) String password,
+            @Schema(description = "The authenticator code, when the account has a second factor") @Size(max = 10) String totpCode,
+            @Schema(description = "A recovery code instead of totpCode, when the device is lost") @Size(max = 40) String recoveryCode) {
 
         @Override
         public String toString() {
-            return "LoginRequest[tenant=" + tenant + ", email=" + email + ", password=****]";
+            return "LoginRequest[tenant=" + tenant + ", email=" + email + ", password=****, codes=****]";
         }
     }
 
@@ -43,6 +45,17 @@ final class IdentityDtos {
         public String toString() {
             return "RefreshRequest[refreshToken=****]";
         }
+    }
+
+    record SecondFactorCodeRequest(@Size(max = 10) String code, @Size(max = 40) String recoveryCode) {
+
+        @Override
+        public String toString() {
+            return "SecondFactorCodeRequest[****]";
+        }
+    }
+
+    record SecondFactorPolicyRequest(@jakarta.validation.constraints.NotNull Boolean required) {
     }
 
     record ChangePasswordRequest(@NotBlank @Size(max = 1024) String currentPassword,
@@ -55,12 +68,13 @@ final class IdentityDtos {
     }
 
     record TokenResponse(String accessToken, String tokenType, long expiresIn, String refreshToken,
-            Instant refreshTokenExpiresAt, MeResponse user) {
+            Instant refreshTokenExpiresAt, MeResponse user, boolean secondFactorEnrolmentRequired) {
 
         static TokenResponse of(TokenPair pair, Clock clock) {
             return new TokenResponse(pair.accessToken(), "Bearer",
                     Math.max(0, Duration.between(clock.instant(), pair.accessTokenExpiresAt()).toSeconds()),
-                    pair.refreshToken(), pair.refreshTokenExpiresAt(), MeResponse.of(pair.principal()));
+                    pair.refreshToken(), pair.refreshTokenExpiresAt(), MeResponse.of(pair.principal()),
+                    pair.secondFactorEnrolmentRequired());
         }
     }
 
@@ -110,11 +124,12 @@ final class IdentityDtos {
     }
 
     record RoleResponse(UUID id, String name, String description, List<String> permissions, boolean builtIn,
-            long version) {
+            boolean requiresSecondFactor, long version) {
 
         static RoleResponse of(Role role) {
             return new RoleResponse(role.id(), role.name(), role.description(),
-                    role.permissions().stream().map(Permission::value).toList(), role.builtIn(), role.version());
+                    role.permissions().stream().map(Permission::value).toList(), role.builtIn(),
+                    role.requiresSecondFactor(), role.version());
         }
     }
 

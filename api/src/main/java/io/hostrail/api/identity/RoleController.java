@@ -87,6 +87,15 @@ public class RoleController {
                 .map(RoleResponse::of);
     }
 
+    @org.springframework.web.bind.annotation.PutMapping("/api/v1/roles/{id}/second-factor")
+    @PreAuthorize("hasAuthority('role:write')")
+    @Operation(summary = "Require a second factor of everyone holding this role",
+            description = "Applies to built-in roles too. Holders without one sign in with no permissions until they enrol.")
+    public Mono<RoleResponse> requireSecondFactor(@AuthenticationPrincipal Principal actor, @PathVariable UUID id,
+            @Valid @RequestBody IdentityDtos.SecondFactorPolicyRequest request) {
+        return roles.requireSecondFactor(actor, id, request.required()).map(RoleResponse::of);
+    }
+
     @DeleteMapping("/api/v1/roles/{id}")
     @PreAuthorize("hasAuthority('role:write')")
     @Operation(summary = "Delete a custom role nobody holds")

@@ -10,6 +10,11 @@ import io.hostrail.api.support.HostrailIntegrationTest;
 import io.hostrail.identity.service.TenantBootstrap;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -279,12 +284,15 @@ class TenantIsolationIT {
         if (documents(HttpMethod.POST, collectionTemplate)) {
             String label = "POST " + collectionTemplate;
             Response created = callDocumented(owner, HttpMethod.POST, collectionTemplate, collectionPath);
-            String id = created.status() / 100 == 2 ? idOf(json(created.body()), parameter) : null;
-            if (id != null) {
-                return new VictimItem(collectionTemplate, collectionPath, parameter, id, "created by " + label);
+            if (created.status() / 100 == 2) {
+                String id = idOfCreated(json(created.body()), parameter);
+                if (id != null) {
+                    return new VictimItem(collectionTemplate, collectionPath, parameter, id, "created by " + label);
+                }
+            } else {
+                System.out.printf("TenantIsolationIT: %s as tenant A answered %d %s; aiming at an existing item instead%n",
+                        label, created.status(), created.body());
             }
-            System.out.printf("TenantIsolationIT: %s as tenant A answered %d %s; aiming at an existing item instead%n",
-                    label, created.status(), created.body());
         }
         if (documents(HttpMethod.GET, collectionTemplate)) {
             JsonNode listing = json(callDocumented(owner, HttpMethod.GET, collectionTemplate, collectionPath).body());
@@ -300,6 +308,17 @@ class TenantIsolationIT {
                 Tenant A has no item to aim at for the {%s} in %s: %s has no POST this suite can satisfy and no GET \
                 listing an item with an id. Teach TenantIsolationIT to set one up.""",
                 parameter, collectionTemplate + "/{" + parameter + "}", collectionTemplate);
+    }
+
+    /** A created item's id, also when the answer wraps it ({@code {"apiKey": {...}, "key": "..."}}). */
+    private static String idOfCreated(JsonNode answer, String parameter) {
+        String id = idOf(answer, parameter);
+        for (JsonNode property : answer.values()) {
+            if (id == null && property.isObject()) {
+                id = idOf(property, parameter);
+            }
+        }
+        return id;
     }
 
     /** The value for a path parameter: the item's property of that name ({@code {number}}), else its {@code id}. */
@@ -430,7 +449,15 @@ class TenantIsolationIT {
         return object;
     }
 
+    /** The schema's example when it documents one (the values may have a form no schema keyword states), else items. */
     private JsonNode arraySample(JsonNode schema, String at, Deque<String> refsInProgress) {
+        JsonNode example = schema.path("example");
+        if (example.isString() && example.stringValue().strip().startsWith("[")) {
+            example = json(example.stringValue());
+        }
+        if (example.isArray()) {
+            return example;
+        }
         ArrayNode array = NODES.arrayNode();
         int count = schema.path("minItems").asInt(0);
         for (int i = 0; i < count; i++) {
@@ -454,8 +481,9 @@ class TenantIsolationIT {
         switch (schema.path("format").asString("")) {
             case "email" -> candidates.add("isolation@example.test");
             case "uuid" -> candidates.add(UUID.randomUUID().toString());
-            case "date" -> candidates.add("2026-01-01");
-            case "date-time" -> candidates.add("2026-01-01T00:00:00Z");
+            // A month ahead: request times are mostly expiries and schedules, which must lie in the future.
+            case "date" -> candidates.add(LocalDate.now(ZoneOffset.UTC).plusDays(30).toString());
+            case "date-time" -> candidates.add(Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS).toString());
             case "uri", "url" -> candidates.add("https://example.test/isolation");
             case "hostname" -> candidates.add("isolation.example.test");
             case "ipv4" -> candidates.add("192.0.2.1");

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /** A named set of permissions within one tenant: one of the built-in roles, or a tenant's own. */
 public record Role(UUID id, TenantId tenant, String name, String description, Set<Permission> permissions,
-        boolean builtIn, long version) {
+        boolean builtIn, boolean requiresSecondFactor, long version) {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{1,62}");
 

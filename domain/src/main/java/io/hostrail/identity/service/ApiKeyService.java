@@ -166,7 +166,7 @@ public final class ApiKeyService {
     }
 
     private static String field(String message) {
-        if (message.contains("scope")) {
+        if (message.contains("scope") || message.contains("permission")) {
             return "scopes";
         }
         if (message.contains("IP") || message.contains("prefix length")) {

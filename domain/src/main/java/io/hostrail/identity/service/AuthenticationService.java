@@ -45,7 +45,12 @@ import reactor.core.publisher.Mono;
 public final class AuthenticationService {
 
     /** Login input; the tenant slug says which hosting provider's users to look in. */
-    public record LoginCommand(String tenantSlug, String email, String password) {
+    public record LoginCommand(String tenantSlug, String email, String password, String totpCode, String recoveryCode) {
+
+        public LoginCommand(String tenantSlug, String email, String password) {
+            this(tenantSlug, email, password, null, null);
+        }
+
 
         public LoginCommand {
             Objects.requireNonNull(tenantSlug, "tenant");
@@ -54,8 +59,17 @@ public final class AuthenticationService {
         }
     }
 
+    /**
+     * @param secondFactorEnrolmentRequired a role demands a second factor the user has not enabled: the
+     *     tokens carry no permissions until they enrol and sign in again
+     */
     public record TokenPair(String accessToken, Instant accessTokenExpiresAt, String refreshToken,
-            Instant refreshTokenExpiresAt, Principal principal) {
+            Instant refreshTokenExpiresAt, Principal principal, boolean secondFactorEnrolmentRequired) {
+
+        @Override
+        public String toString() {
+            return "TokenPair[user=" + principal.userId() + ", tokens=****]";
+        }
     }
 
     private final Tenants tenants;
@@ -71,10 +85,13 @@ public final class AuthenticationService {
     private final Duration refreshTokenLifetime;
     private final AuditTrail audit;
     private final PasswordPolicy passwordPolicy;
+    private final SecondFactorService secondFactors;
 
     public AuthenticationService(Tenants tenants, Users users, Roles roles, RefreshTokens refreshTokens,
             PasswordHasher hasher, AccessTokens accessTokens, UnitOfWork unitOfWork, IdGenerator ids, Clock clock,
-            RandomGenerator random, Duration refreshTokenLifetime, AuditTrail audit, PasswordPolicy passwordPolicy) {
+            RandomGenerator random, Duration refreshTokenLifetime, AuditTrail audit, PasswordPolicy passwordPolicy,
+            SecondFactorService secondFactors) {
+        this.secondFactors = secondFactors;
         this.audit = audit;
         this.passwordPolicy = passwordPolicy;
         this.tenants = tenants;
@@ -104,7 +121,8 @@ public final class AuthenticationService {
                                 .flatMap(user -> users.passwordHash(tenant.id(), user.id()).map(hash -> new Candidate(user, hash))))
                         .flatMap(candidate -> hasher.matches(command.password(), candidate.passwordHash())
                                 .filter(matches -> matches && candidate.user().isActive())
-                                .flatMap(matches -> unitOfWork.inTransaction(() -> principalOf(candidate.user(), ids.newId())
+                                .flatMap(matches -> secondFactor(tenant.id(), candidate.user(), command))
+                                .flatMap(passed -> unitOfWork.inTransaction(() -> principalOf(candidate.user(), ids.newId())
                                         .flatMap(this::issue)
                                         .flatMap(pair -> audit.record(tenant.id(), Actors.of(candidate.user()),
                                                 "auth.login_succeeded", "user", candidate.user().id().toString(),
@@ -119,6 +137,19 @@ public final class AuthenticationService {
     }
 
     private record Candidate(User user, String passwordHash) {
+    }
+
+    /** Completes when sign-in may go on; a missing or wrong second factor ends it here. */
+    private Mono<Boolean> secondFactor(TenantId tenant, User user, LoginCommand command) {
+        return secondFactors.check(user, command.totpCode(), command.recoveryCode()).flatMap(check -> switch (check) {
+            case NOT_NEEDED, PASSED, ENROLMENT_REQUIRED -> Mono.just(Boolean.TRUE);
+            case REQUIRED -> Mono.error(new DomainException(IdentityErrors.SECOND_FACTOR_REQUIRED,
+                    "This account has a second factor: sign in again with totpCode (or recoveryCode)."));
+            case FAILED -> unitOfWork.inTransaction(() -> audit.record(tenant, Actor.system("anonymous"),
+                            "auth.second_factor_failed", "user", user.id().toString(), Map.of(), Map.of()))
+                    .then(Mono.error(new DomainException(IdentityErrors.SECOND_FACTOR_INVALID,
+                            "The second-factor code is not right.")));
+        });
     }
 
     private Mono<User> findByEmail(TenantId tenant, String email) {
@@ -206,6 +237,13 @@ public final class AuthenticationService {
 
     /** The principal as it stands now: permissions come from the user's current roles. */
     public Mono<Principal> principalOf(User user, UUID sessionId) {
+        return secondFactors.enrolmentOutstanding(user).flatMap(outstanding -> outstanding
+                ? Mono.just(new Principal(user.tenant(), user.id(), user.email(), user.kind(), user.customerId(),
+                        Set.of(), Set.of(), sessionId))
+                : fullPrincipalOf(user, sessionId));
+    }
+
+    private Mono<Principal> fullPrincipalOf(User user, UUID sessionId) {
         return roles.findAll(user.tenant(), user.roleIds()).collectList()
                 .map(held -> {
                     Set<String> names = new TreeSet<>();
@@ -227,9 +265,13 @@ public final class AuthenticationService {
         Instant refreshExpiresAt = now.plus(refreshTokenLifetime);
         StoredRefreshToken stored = new StoredRefreshToken(ids.newId(), principal.tenant(), principal.userId(),
                 principal.sessionId(), sha256(refreshToken), now, refreshExpiresAt, null, null);
+        boolean restricted = principal.roles().isEmpty() && principal.permissions().isEmpty()
+                && principal.kind() == io.hostrail.identity.model.UserKind.STAFF;
         return refreshTokens.store(stored)
                 .then(accessTokens.issue(principal, now))
-                .map(access -> new TokenPair(access.token(), access.expiresAt(), refreshToken, refreshExpiresAt, principal));
+                .flatMap(access -> (restricted ? secondFactors.enrolmentOutstanding(users, principal) : Mono.just(false))
+                        .map(outstanding -> new TokenPair(access.token(), access.expiresAt(), refreshToken, refreshExpiresAt,
+                                principal, outstanding)));
     }
 
     private static DomainException invalidCredentials() {

@@ -48,7 +48,7 @@ public final class RoleAdministration {
 
     public Mono<Role> create(Principal actor, RoleDraft draft) {
         return Mono.fromCallable(() -> new Role(ids.newId(), actor.tenant(), draft.name(), draft.description(),
-                        permissions(draft), false, 0))
+                        permissions(draft), false, false, 0))
                 .onErrorMap(IllegalArgumentException.class, RoleAdministration::invalid)
                 .flatMap(role -> grantableBy(actor, role.permissions())
                         .then(unitOfWork.inTransaction(() -> roles.findByName(actor.tenant(), role.name())
@@ -72,7 +72,7 @@ public final class RoleAdministration {
                     try {
                         changed = new Role(current.id(), current.tenant(), current.name(),
                                 draft.description() == null ? current.description() : draft.description(),
-                                permissions(draft), false, current.version());
+                                permissions(draft), false, current.requiresSecondFactor(), current.version());
                     } catch (IllegalArgumentException e) {
                         return Mono.error(invalid(e));
                     }
@@ -87,6 +87,17 @@ public final class RoleAdministration {
                                             Map.of("permissions", names(updated.permissions())))
                                     .thenReturn(updated));
                 }));
+    }
+
+    /** Demands (or stops demanding) a second factor of the role's holders; built-in roles included. */
+    public Mono<Role> requireSecondFactor(Principal actor, UUID roleId, boolean required) {
+        return unitOfWork.inTransaction(() -> roles.findById(actor.tenant(), roleId)
+                .switchIfEmpty(Mono.error(() -> notFound(roleId)))
+                .flatMap(role -> roles.setRequiresSecondFactor(actor.tenant(), roleId, required)
+                        .flatMap(updated -> audit.record(actor.tenant(), Actors.of(actor), "role.second_factor_policy_changed",
+                                        "role", roleId.toString(), Map.of("required", Boolean.toString(role.requiresSecondFactor())),
+                                        Map.of("required", Boolean.toString(required)))
+                                .thenReturn(updated))));
     }
 
     public Mono<Void> delete(Principal actor, UUID roleId) {

@@ -52,7 +52,7 @@ public final class TenantBootstrap {
     public Mono<Created> create(NewTenant request) {
         Tenant tenant = new Tenant(new TenantId(ids.newId()), request.slug(), request.name(), Tenant.Status.ACTIVE);
         List<Role> builtIns = Arrays.stream(BuiltInRole.values())
-                .map(role -> new Role(ids.newId(), tenant.id(), role.roleName(), role.description(), role.permissions(), true, 0))
+                .map(role -> new Role(ids.newId(), tenant.id(), role.roleName(), role.description(), role.permissions(), true, false, 0))
                 .toList();
         Role owner = builtIns.getFirst();
         User ownerUser = new User(ids.newId(), tenant.id(), request.ownerEmail(), "Owner", UserKind.STAFF, null,

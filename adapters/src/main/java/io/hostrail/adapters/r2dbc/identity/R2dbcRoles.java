@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
 
 public final class R2dbcRoles implements Roles {
 
-    private static final String SELECT = "SELECT id, tenant_id, name, description, permissions, built_in, version FROM role ";
+    private static final String SELECT =
+            "SELECT id, tenant_id, name, description, permissions, built_in, requires_second_factor, version FROM role ";
 
     private final DatabaseClient database;
     private final Clock clock;
@@ -76,7 +77,17 @@ public final class R2dbcRoles implements Roles {
                 .fetch().rowsUpdated()
                 .filter(updated -> updated == 1)
                 .map(updated -> new Role(role.id(), role.tenant(), role.name(), role.description(), role.permissions(),
-                        false, expectedVersion + 1));
+                        false, role.requiresSecondFactor(), expectedVersion + 1));
+    }
+
+    @Override
+    public Mono<Role> setRequiresSecondFactor(TenantId tenant, UUID id, boolean required) {
+        return database.sql("UPDATE role SET requires_second_factor = :required, version = version + 1 "
+                        + "WHERE tenant_id = :tenant AND id = :id")
+                .bind("required", required).bind("tenant", tenant.value()).bind("id", id)
+                .fetch().rowsUpdated()
+                .filter(updated -> updated == 1)
+                .flatMap(updated -> findById(tenant, id));
     }
 
     @Override
@@ -103,6 +114,7 @@ public final class R2dbcRoles implements Roles {
         return new Role(row.get("id", UUID.class), new TenantId(row.get("tenant_id", UUID.class)), row.get("name", String.class),
                 row.get("description", String.class),
                 Arrays.stream(permissions == null ? new String[0] : permissions).map(Permission::of).collect(Collectors.toSet()),
-                Boolean.TRUE.equals(row.get("built_in", Boolean.class)), row.get("version", Long.class));
+                Boolean.TRUE.equals(row.get("built_in", Boolean.class)),
+                Boolean.TRUE.equals(row.get("requires_second_factor", Boolean.class)), row.get("version", Long.class));
     }
 }

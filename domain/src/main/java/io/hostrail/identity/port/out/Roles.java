@@ -25,5 +25,8 @@ public interface Roles {
 
     Mono<Boolean> delete(TenantId tenant, UUID id);
 
+    /** Built-in roles too: requiring a second factor is a security policy, not a change of permissions. */
+    Mono<Role> setRequiresSecondFactor(TenantId tenant, UUID id, boolean required);
+
     Mono<Long> countHolders(TenantId tenant, UUID roleId);
 }

@@ -23,6 +23,7 @@ public final class ProblemCatalog {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
             case REJECTED -> HttpStatus.UNPROCESSABLE_CONTENT;
+            case THROTTLED -> HttpStatus.TOO_MANY_REQUESTS;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case TIMEOUT -> HttpStatus.GATEWAY_TIMEOUT;
         };
@@ -36,6 +37,7 @@ public final class ProblemCatalog {
             case NOT_FOUND -> "Not found";
             case CONFLICT -> "Conflict";
             case REJECTED -> "Request rejected";
+            case THROTTLED -> "Too many requests";
             case UNAVAILABLE -> "Service unavailable";
             case TIMEOUT -> "Upstream timeout";
         };

@@ -63,6 +63,10 @@ public class ProblemDetailsWebExceptionHandler implements WebExceptionHandler {
         if (requestId != null) {
             problem.setProperty("requestId", requestId);
         }
+        if (error instanceof io.hostrail.shared.error.ThrottledException throttled) {
+            exchange.getResponse().getHeaders().set("Retry-After",
+                    Long.toString(Math.max(1, (throttled.retryAfter().toMillis() + 999) / 1000)));
+        }
         if (error instanceof MethodNotAllowedException notAllowed) {
             exchange.getResponse().getHeaders().setAllow(notAllowed.getSupportedMethods());
         }

@@ -71,6 +71,7 @@ public class ApiKeyController {
     @Operation(summary = "Create an API key", description = """
             The key (`hrk_...`) is in this response only: store it now. Send it as the `X-API-Key` header. \
             Its scopes cannot exceed your own permissions.""")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.CREATED)
     public Mono<ResponseEntity<CreatedApiKeyResponse>> create(@AuthenticationPrincipal Principal actor,
             @Valid @RequestBody CreateApiKeyRequest request) {
         return apiKeys.create(actor, new CreateApiKey(request.name(), request.scopes(), request.expiresAt(), request.allowedIps()))
@@ -96,6 +97,7 @@ public class ApiKeyController {
     @DeleteMapping("/{id}")
     @PreAuthorize("hasAuthority('api_key:write')")
     @Operation(summary = "Revoke an API key", description = "Takes effect at once; revoking twice is harmless.")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
     public Mono<ResponseEntity<Void>> revoke(@AuthenticationPrincipal Principal actor, @PathVariable UUID id) {
         return apiKeys.revoke(actor, id).thenReturn(ResponseEntity.noContent().build());
     }

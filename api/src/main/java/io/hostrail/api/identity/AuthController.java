@@ -55,6 +55,7 @@ public class AuthController {
 
     @PostMapping("/logout")
     @Operation(summary = "Sign out", description = "Revokes the refresh token's session. Always 204.")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
     public Mono<ResponseEntity<Void>> logout(@Valid @RequestBody RefreshRequest request) {
         return authentication.logout(request.refreshToken()).thenReturn(ResponseEntity.noContent().build());
     }
@@ -62,6 +63,7 @@ public class AuthController {
     @PostMapping("/password")
     @Operation(summary = "Change your own password", security = @SecurityRequirement(name = "bearer"),
             description = "Needs the current password. Every session of yours is signed out (refresh tokens revoked).")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
     public Mono<ResponseEntity<Void>> changePassword(@AuthenticationPrincipal Principal principal,
             @Valid @RequestBody IdentityDtos.ChangePasswordRequest request) {
         return authentication.changePassword(principal, request.currentPassword(), request.newPassword())

@@ -6,7 +6,10 @@ import io.hostrail.audit.port.out.AuditLog;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.adapters.crypto.MasterKeys;
 import io.hostrail.adapters.r2dbc.identity.R2dbcApiKeys;
+import io.hostrail.adapters.r2dbc.identity.R2dbcLoginThrottle;
 import io.hostrail.adapters.r2dbc.identity.R2dbcRefreshTokens;
+import io.hostrail.identity.port.out.LoginThrottle;
+import io.hostrail.shared.port.out.DomainEvents;
 import io.hostrail.adapters.r2dbc.identity.R2dbcSecondFactors;
 import io.hostrail.identity.service.SecondFactorService;
 import io.hostrail.identity.port.out.ApiKeys;
@@ -119,9 +122,16 @@ public class IdentityConfiguration {
     public AuthenticationService authenticationService(Tenants tenants, Users users, Roles roles,
             RefreshTokens refreshTokens, Argon2PasswordHasher hasher, AccessTokens accessTokens, UnitOfWork unitOfWork,
             IdGenerator ids, Clock clock, SecureRandom random, SecurityProperties security, AuditTrail audit,
-            PasswordPolicy passwordPolicy, SecondFactorService secondFactors) {
+            PasswordPolicy passwordPolicy, SecondFactorService secondFactors, LoginThrottle throttle,
+            DomainEvents events, IdentityProperties identity) {
         return new AuthenticationService(tenants, users, roles, refreshTokens, hasher, accessTokens, unitOfWork, ids,
-                clock, random, security.refreshTokenLifetime(), audit, passwordPolicy, secondFactors);
+                clock, random, security.refreshTokenLifetime(), audit, passwordPolicy, secondFactors, throttle,
+                identity.loginThrottle().policy(), events);
+    }
+
+    @Bean
+    public LoginThrottle loginThrottle(DatabaseClient database) {
+        return new R2dbcLoginThrottle(database);
     }
 
     @Bean

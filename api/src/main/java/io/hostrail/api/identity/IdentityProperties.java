@@ -18,5 +18,17 @@ public record IdentityProperties(
         @NotNull String bootstrapOwnerEmail,
         @NotNull String bootstrapOwnerPassword,
         @Min(8) int passwordMinLength,
-        @Min(1) int passwordHashingThreads) {
+        @Min(1) int passwordHashingThreads,
+        @jakarta.validation.Valid @NotNull LoginThrottle loginThrottle) {
+
+    /** Brute-force protection for sign-in; see LoginThrottlePolicy. */
+    public record LoginThrottle(@Min(0) int freeAttempts, @NotNull java.time.Duration delayUnit,
+            @NotNull java.time.Duration maxDelay, @Min(1) int accountLockAfter, @Min(1) int ipLockAfter,
+            @NotNull java.time.Duration window, @NotNull java.time.Duration lockFor) {
+
+        io.hostrail.identity.model.LoginThrottlePolicy policy() {
+            return new io.hostrail.identity.model.LoginThrottlePolicy(freeAttempts, delayUnit, maxDelay, accountLockAfter,
+                    ipLockAfter, window, lockFor);
+        }
+    }
 }

@@ -64,6 +64,7 @@ public class RoleController {
     @PostMapping("/api/v1/roles")
     @PreAuthorize("hasAuthority('role:write')")
     @Operation(summary = "Create a custom role", description = "A role cannot carry permissions you do not hold.")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.CREATED)
     public Mono<ResponseEntity<RoleResponse>> create(@AuthenticationPrincipal Principal actor,
             @Valid @RequestBody RoleRequest request) {
         if (request.name() == null) {
@@ -99,6 +100,7 @@ public class RoleController {
     @DeleteMapping("/api/v1/roles/{id}")
     @PreAuthorize("hasAuthority('role:write')")
     @Operation(summary = "Delete a custom role nobody holds")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
     public Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Principal actor, @PathVariable UUID id) {
         return roles.delete(actor, id).thenReturn(ResponseEntity.noContent().build());
     }

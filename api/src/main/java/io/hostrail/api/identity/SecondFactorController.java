@@ -50,6 +50,7 @@ public class SecondFactorController {
 
     @PostMapping("/disable")
     @Operation(summary = "Turn the second factor off", description = "Needs a current code or a recovery code.")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
     public Mono<ResponseEntity<Void>> disable(@AuthenticationPrincipal Principal principal,
             @Valid @RequestBody SecondFactorCodeRequest request) {
         return secondFactors.disable(principal, request.code(), request.recoveryCode())

@@ -56,6 +56,7 @@ public class UserController {
     @PostMapping
     @PreAuthorize("hasAuthority('user:write')")
     @Operation(summary = "Create a staff user", description = "You can only grant roles whose permissions you hold.")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.CREATED)
     public Mono<ResponseEntity<UserResponse>> create(@AuthenticationPrincipal Principal actor,
             @Valid @RequestBody CreateUserRequest request) {
         return users.createStaffUser(actor, new CreateStaffUser(request.email(), request.displayName(), request.password(),

@@ -3,6 +3,8 @@ package io.hostrail.api.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostrail.api.support.HostrailIntegrationTest;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,7 +52,9 @@ class OperationsEndpointsIT {
     @DisplayName("Prometheus metrics are exposed")
     void prometheusMetrics() {
         http.get().uri("/test/warm-up-for-metrics").exchange().expectStatus().isNotFound();
-        String metrics = http.get().uri("/actuator/prometheus").exchange()
+        // The test profile caps codecs at 64 KB (for the 413 tests); the metrics page is larger.
+        WebTestClient roomy = http.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024)).build();
+        String metrics = roomy.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(metrics).contains("jvm_memory_used_bytes").contains("http_server_requests_seconds")
@@ -66,6 +70,39 @@ class OperationsEndpointsIT {
                 .jsonPath("$.openapi").value(version -> assertThat((String) version).startsWith("3.1"))
                 .jsonPath("$.info.title").isEqualTo("Hostrail API")
                 .jsonPath("$.info.version").isEqualTo("v1");
+    }
+
+    @Test
+    @DisplayName("every API operation documents its problem+json errors and, unless public, its security")
+    @SuppressWarnings("unchecked")
+    void everyOperationDocumentsErrorsAndSecurity() {
+        Map<String, Object> document = http.get().uri("/v3/api-docs").exchange()
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        Map<String, Map<String, Map<String, Object>>> paths = (Map<String, Map<String, Map<String, Object>>>) document.get("paths");
+        List<String> publicOperations = List.of("/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout");
+        int checked = 0;
+        for (var path : paths.entrySet()) {
+            if (!path.getKey().startsWith("/api/")) {
+                continue;
+            }
+            for (var operation : path.getValue().entrySet()) {
+                String name = operation.getKey().toUpperCase() + " " + path.getKey();
+                Map<String, Object> responses = (Map<String, Object>) operation.getValue().get("responses");
+                assertThat(responses).as(name).containsKeys("400", "401", "429", "500");
+                Map<String, Object> badRequest = (Map<String, Object>) responses.get("400");
+                assertThat((Map<String, Object>) badRequest.get("content")).as(name).containsKey("application/problem+json");
+                if (!publicOperations.contains(path.getKey())) {
+                    assertThat(operation.getValue().get("security")).as(name + " security").isNotNull();
+                    assertThat(responses).as(name).containsKey("403");
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(15);
+        assertThat(((Map<String, Object>) ((Map<String, Object>) document.get("components")).get("schemas")))
+                .containsKey("Problem");
+        Map<String, Object> createUser = paths.get("/api/v1/users").get("post");
+        assertThat((Map<String, Object>) createUser.get("responses")).containsKey("201");
     }
 
     @Test

@@ -26,7 +26,13 @@ import java.time.Duration;
 import java.time.Instant;
 import io.hostrail.audit.model.Actor;
 import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.identity.model.AccountLockedOut;
+import io.hostrail.identity.model.LoginThrottlePolicy;
 import io.hostrail.identity.model.PasswordPolicy;
+import io.hostrail.identity.port.out.LoginThrottle;
+import io.hostrail.shared.error.ThrottledException;
+import io.hostrail.shared.model.RequestMetadata;
+import io.hostrail.shared.port.out.DomainEvents;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
@@ -86,12 +92,19 @@ public final class AuthenticationService {
     private final AuditTrail audit;
     private final PasswordPolicy passwordPolicy;
     private final SecondFactorService secondFactors;
+    private final LoginThrottle throttle;
+    private final LoginThrottlePolicy throttlePolicy;
+    private final DomainEvents events;
 
     public AuthenticationService(Tenants tenants, Users users, Roles roles, RefreshTokens refreshTokens,
             PasswordHasher hasher, AccessTokens accessTokens, UnitOfWork unitOfWork, IdGenerator ids, Clock clock,
             RandomGenerator random, Duration refreshTokenLifetime, AuditTrail audit, PasswordPolicy passwordPolicy,
-            SecondFactorService secondFactors) {
+            SecondFactorService secondFactors, LoginThrottle throttle, LoginThrottlePolicy throttlePolicy,
+            DomainEvents events) {
         this.secondFactors = secondFactors;
+        this.throttle = throttle;
+        this.throttlePolicy = throttlePolicy;
+        this.events = events;
         this.audit = audit;
         this.passwordPolicy = passwordPolicy;
         this.tenants = tenants;
@@ -112,6 +125,61 @@ public final class AuthenticationService {
      * is checked outside any transaction: hashing is slow on purpose and must not hold a connection.
      */
     public Mono<TokenPair> login(LoginCommand command) {
+        return Mono.deferContextual(context -> {
+            String ip = RequestMetadata.find(context).map(RequestMetadata::ip).orElse(null);
+            String slug = command.tenantSlug().strip().toLowerCase(java.util.Locale.ROOT);
+            String account = "account:" + slug + ":" + command.email().strip().toLowerCase(java.util.Locale.ROOT);
+            String address = ip == null ? null : "ip:" + ip;
+            Instant now = clock.instant();
+            return Mono.zip(throttle.state(account).defaultIfEmpty(LoginThrottlePolicy.State.CLEAN),
+                            address == null ? Mono.just(LoginThrottlePolicy.State.CLEAN)
+                                    : throttle.state(address).defaultIfEmpty(LoginThrottlePolicy.State.CLEAN))
+                    .flatMap(states -> {
+                        Instant lockedUntil = latest(states.getT1().lockedAt(now) ? states.getT1().lockedUntil() : null,
+                                states.getT2().lockedAt(now) ? states.getT2().lockedUntil() : null);
+                        if (lockedUntil != null) {
+                            return Mono.error(new ThrottledException(IdentityErrors.LOCKED,
+                                    "Too many failed sign-ins; try again later.", Duration.between(now, lockedUntil)));
+                        }
+                        // Held back without blocking a thread: the delay grows with each failure.
+                        return Mono.delay(throttlePolicy.delayFor(states.getT1(), now))
+                                .then(attempt(command))
+                                .flatMap(pair -> throttle.clear(account).thenReturn(pair))
+                                .onErrorResume(DomainException.class, refusal -> isCredentialFailure(refusal)
+                                        ? recordFailure(slug, command.email(), account, address, now).then(Mono.error(refusal))
+                                        : Mono.error(refusal));
+                    });
+        });
+    }
+
+    private static boolean isCredentialFailure(DomainException refusal) {
+        return refusal.code().equals(IdentityErrors.INVALID_CREDENTIALS)
+                || refusal.code().equals(IdentityErrors.SECOND_FACTOR_INVALID);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
+    /** Counts the failure against the account and the address; a new account lockout is audited and announced. */
+    private Mono<Void> recordFailure(String slug, String email, String account, String address, Instant now) {
+        Mono<LoginThrottlePolicy.State> accountState = unitOfWork.inTransaction(() -> throttle.update(account,
+                state -> throttlePolicy.afterFailure(state, now, throttlePolicy.accountLockAfter())));
+        Mono<LoginThrottlePolicy.State> addressState = address == null ? Mono.empty()
+                : unitOfWork.inTransaction(() -> throttle.update(address,
+                        state -> throttlePolicy.afterFailure(state, now, throttlePolicy.ipLockAfter())));
+        return accountState
+                .filter(state -> state.failures() == throttlePolicy.accountLockAfter())
+                .flatMap(locked -> tenants.findBySlug(slug).flatMap(tenant -> TenantContext.within(tenant.id(),
+                        unitOfWork.inTransaction(() -> events.record(tenant.id(), new AccountLockedOut(tenant.id().value(),
+                                        email.strip().toLowerCase(java.util.Locale.ROOT), locked.failures(), locked.lockedUntil()))
+                                .then(audit.record(tenant.id(), Actor.system("login-throttle"), "auth.locked_out", "user",
+                                        email.strip().toLowerCase(java.util.Locale.ROOT), Map.of(),
+                                        Map.of("lockedUntil", locked.lockedUntil().toString())))))))
+                .then(addressState.then());
+    }
+
+    private Mono<TokenPair> attempt(LoginCommand command) {
         Mono<TokenPair> refused = Mono.error(AuthenticationService::invalidCredentials);
         // Unknown tenant or email: spend the same hashing time, so timing does not reveal who has an account.
         Mono<TokenPair> decoyThenRefused = hasher.matches(command.password(), hasher.decoyHash()).then(refused);

@@ -14,6 +14,8 @@ public enum ErrorKind {
     CONFLICT,
     /** Well-formed and understood, but a business rule says no. */
     REJECTED,
+    /** Too many attempts; try again later. */
+    THROTTLED,
     /** A provider or dependency is unavailable. */
     UNAVAILABLE,
     /** A provider or dependency did not answer in time. */

@@ -2,6 +2,7 @@ package io.hostrail.api.identity;
 
 import io.hostrail.adapters.crypto.AesGcmSecretBox;
 import io.hostrail.adapters.r2dbc.audit.R2dbcAuditLog;
+import io.hostrail.adapters.r2dbc.secrets.R2dbcSecretResealer;
 import io.hostrail.audit.port.out.AuditLog;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.adapters.crypto.MasterKeys;
@@ -73,6 +74,11 @@ public class IdentityConfiguration {
     @Bean
     public AuditTrail auditTrail(AuditLog log, UnitOfWork unitOfWork, Clock clock) {
         return new AuditTrail(log, unitOfWork, clock);
+    }
+
+    @Bean
+    public R2dbcSecretResealer secretResealer(DatabaseClient database, UnitOfWork unitOfWork, SecretBox secretBox) {
+        return new R2dbcSecretResealer(database, unitOfWork, secretBox);
     }
 
     @Bean

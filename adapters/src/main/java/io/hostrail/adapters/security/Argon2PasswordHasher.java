@@ -13,11 +13,18 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class Argon2PasswordHasher implements PasswordHasher, AutoCloseable {
 
-    private final Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
+    private final Argon2PasswordEncoder encoder;
     private final Scheduler hashing;
     private final String decoyHash;
 
+    /** OWASP's minimum: 19 MiB, 2 iterations. */
     public Argon2PasswordHasher(int threads) {
+        this(threads, 19 * 1024, 2);
+    }
+
+    /** Hashes made with other parameters still verify: the parameters are stored in each hash. */
+    public Argon2PasswordHasher(int threads, int memoryKib, int iterations) {
+        this.encoder = new Argon2PasswordEncoder(16, 32, 1, memoryKib, iterations);
         this.hashing = Schedulers.newBoundedElastic(threads, 10_000, "password-hashing");
         this.decoyHash = encoder.encode("decoy password that no account has");
     }

@@ -29,8 +29,11 @@ public class AuthController {
 
     private final AuthenticationService authentication;
     private final Clock clock;
+    private final io.hostrail.identity.service.UserAdministration userAdministration;
 
-    public AuthController(AuthenticationService authentication, Clock clock) {
+    public AuthController(AuthenticationService authentication, Clock clock,
+            io.hostrail.identity.service.UserAdministration userAdministration) {
+        this.userAdministration = userAdministration;
         this.authentication = authentication;
         this.clock = clock;
     }
@@ -67,6 +70,15 @@ public class AuthController {
     public Mono<ResponseEntity<Void>> changePassword(@AuthenticationPrincipal Principal principal,
             @Valid @RequestBody IdentityDtos.ChangePasswordRequest request) {
         return authentication.changePassword(principal, request.currentPassword(), request.newPassword())
+                .thenReturn(ResponseEntity.noContent().build());
+    }
+
+    @PostMapping("/password-reset")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
+    @Operation(summary = "Set a new password with a reset token", description = """
+            The token is single use and expires after an hour. Every session of the user is signed out.""")
+    public Mono<ResponseEntity<Void>> completePasswordReset(@Valid @RequestBody IdentityDtos.PasswordResetRequest request) {
+        return userAdministration.completePasswordReset(request.token(), request.newPassword())
                 .thenReturn(ResponseEntity.noContent().build());
     }
 

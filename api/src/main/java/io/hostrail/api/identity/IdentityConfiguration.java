@@ -8,6 +8,7 @@ import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.adapters.crypto.MasterKeys;
 import io.hostrail.adapters.r2dbc.identity.R2dbcApiKeys;
 import io.hostrail.adapters.r2dbc.identity.R2dbcLoginThrottle;
+import io.hostrail.adapters.r2dbc.identity.R2dbcPasswordResetTokens;
 import io.hostrail.adapters.r2dbc.identity.R2dbcRefreshTokens;
 import io.hostrail.identity.port.out.LoginThrottle;
 import io.hostrail.shared.port.out.DomainEvents;
@@ -103,7 +104,8 @@ public class IdentityConfiguration {
 
     @Bean(destroyMethod = "close")
     public Argon2PasswordHasher passwordHasher(IdentityProperties properties) {
-        return new Argon2PasswordHasher(properties.passwordHashingThreads());
+        return new Argon2PasswordHasher(properties.passwordHashingThreads(), properties.passwordHashingMemoryKib(),
+                properties.passwordHashingIterations());
     }
 
     @Bean
@@ -150,8 +152,10 @@ public class IdentityConfiguration {
 
     @Bean
     public UserAdministration userAdministration(Users users, Roles roles, Argon2PasswordHasher hasher,
-            PasswordPolicy policy, UnitOfWork unitOfWork, IdGenerator ids, AuditTrail audit) {
-        return new UserAdministration(users, roles, hasher, policy, unitOfWork, ids, audit);
+            PasswordPolicy policy, UnitOfWork unitOfWork, IdGenerator ids, AuditTrail audit, DatabaseClient database,
+            RefreshTokens refreshTokens, Clock clock, SecureRandom random) {
+        return new UserAdministration(users, roles, hasher, policy, unitOfWork, ids, audit,
+                new R2dbcPasswordResetTokens(database), refreshTokens, clock, random);
     }
 
     @Bean

@@ -47,6 +47,14 @@ final class IdentityDtos {
         }
     }
 
+    record PasswordResetRequest(@NotBlank @Size(max = 200) String token, @NotBlank @Size(max = 1024) String newPassword) {
+
+        @Override
+        public String toString() {
+            return "PasswordResetRequest[****]";
+        }
+    }
+
     record SecondFactorCodeRequest(@Size(max = 10) String code, @Size(max = 40) String recoveryCode) {
 
         @Override

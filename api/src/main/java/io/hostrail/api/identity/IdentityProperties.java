@@ -19,6 +19,8 @@ public record IdentityProperties(
         @NotNull String bootstrapOwnerPassword,
         @Min(8) int passwordMinLength,
         @Min(1) int passwordHashingThreads,
+        @Min(1024) int passwordHashingMemoryKib,
+        @Min(1) int passwordHashingIterations,
         @jakarta.validation.Valid @NotNull LoginThrottle loginThrottle) {
 
     /** Brute-force protection for sign-in; see LoginThrottlePolicy. */

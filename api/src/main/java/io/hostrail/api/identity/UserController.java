@@ -71,6 +71,18 @@ public class UserController {
         return users.get(actor, id).map(UserResponse::of);
     }
 
+    @PostMapping("/{id}/password-reset")
+    @PreAuthorize("hasAuthority('user:write')")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.CREATED)
+    @Operation(summary = "Issue a password reset token for a user", description = """
+            The token (valid one hour, once) is in this response only: hand it to the user, who sets a new             password with POST /api/v1/auth/password-reset. You cannot reset the password of someone holding             more than you do.""")
+    public Mono<ResponseEntity<java.util.Map<String, Object>>> issuePasswordReset(@AuthenticationPrincipal Principal actor,
+            @PathVariable UUID id) {
+        return users.issuePasswordReset(actor, id).map(reset -> ResponseEntity.status(201)
+                .cacheControl(org.springframework.http.CacheControl.noStore())
+                .body(java.util.Map.of("token", reset.token(), "expiresAt", reset.expiresAt())));
+    }
+
     @PutMapping("/{id}/roles")
     @PreAuthorize("hasAuthority('user:write')")
     @Operation(summary = "Replace a user's roles", description = "`version` must be the user's current version.")

@@ -43,7 +43,8 @@ import reactor.core.publisher.Flux;
 public class SecurityConfiguration {
 
     private static final String[] ALWAYS_PUBLIC = {
-        "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/.well-known/jwks.json",
+        "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/password-reset",
+        "/.well-known/jwks.json",
         "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
         "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**"
     };

@@ -46,7 +46,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         properties = "hostrail.instance-id=outage-test")
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = KafkaOutageIT.PrivateDatabaseAndBroker.class)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 @Import({SpineProbe.Configuration.class, ProbeController.class})
 class KafkaOutageIT {
 

@@ -22,7 +22,8 @@ import org.springframework.test.context.ContextConfiguration;
         properties = "hostrail.instance-id=test-a")
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = EmbeddedStackInitializer.class)
-@AutoConfigureWebTestClient
+// Generous: a busy two-core CI machine must give slow answers, not flaky failures.
+@AutoConfigureWebTestClient(timeout = "30s")
 @Import({SpineProbe.Configuration.class, ProbeController.class})
 public @interface HostrailIntegrationTest {
 }

@@ -15,6 +15,7 @@ import io.hostrail.shared.error.DomainException.FieldViolation;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.UnitOfWork;
 import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.identity.port.out.PasswordResetTokens;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,10 +44,29 @@ public final class UserAdministration {
     private final UnitOfWork unitOfWork;
     private final IdGenerator ids;
     private final AuditTrail audit;
+    private final PasswordResetTokens resetTokens;
+    private final io.hostrail.identity.port.out.RefreshTokens refreshTokens;
+    private final java.time.Clock clock;
+    private final java.util.random.RandomGenerator random;
+
+    /** A token to hand to the user out of band, valid once and briefly. */
+    public record PasswordReset(String token, java.time.Instant expiresAt) {
+
+        @Override
+        public String toString() {
+            return "PasswordReset[token=****, expiresAt=" + expiresAt + "]";
+        }
+    }
 
     public UserAdministration(Users users, Roles roles, PasswordHasher hasher, PasswordPolicy passwordPolicy,
-            UnitOfWork unitOfWork, IdGenerator ids, AuditTrail audit) {
+            UnitOfWork unitOfWork, IdGenerator ids, AuditTrail audit, PasswordResetTokens resetTokens,
+            io.hostrail.identity.port.out.RefreshTokens refreshTokens, java.time.Clock clock,
+            java.util.random.RandomGenerator random) {
         this.audit = audit;
+        this.resetTokens = resetTokens;
+        this.refreshTokens = refreshTokens;
+        this.clock = clock;
+        this.random = random;
         this.users = users;
         this.roles = roles;
         this.hasher = hasher;
@@ -130,6 +150,65 @@ public final class UserAdministration {
     /** Sorted, so the same set always audits the same way. */
     private static String ids(Set<UUID> ids) {
         return ids.stream().map(UUID::toString).sorted().collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /**
+     * Issues a password reset token for a user the actor may manage (nobody resets the password of
+     * someone holding more than they do: that would be taking the account over).
+     */
+    public Mono<PasswordReset> issuePasswordReset(Principal actor, UUID userId) {
+        java.time.Instant now = clock.instant();
+        java.time.Instant expiresAt = now.plus(java.time.Duration.ofHours(1));
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String token = actor.tenant().value() + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return unitOfWork.inTransaction(() -> users.findById(actor.tenant(), userId)
+                .switchIfEmpty(Mono.error(() -> notFound(userId)))
+                .flatMap(user -> grantable(actor, user.roleIds())
+                        .then(resetTokens.store(actor.tenant(), ids.newId(), userId, AuthenticationService.sha256(token),
+                                actor.userId(), now, expiresAt))
+                        .then(audit.record(actor.tenant(), Actors.of(actor), "user.password_reset_issued", "user",
+                                userId.toString(), Map.of(), Map.of("expiresAt", expiresAt.toString())))
+                        .thenReturn(new PasswordReset(token, expiresAt))));
+    }
+
+    /** Sets a new password with a reset token, once; every session of the user ends. */
+    public Mono<Void> completePasswordReset(String token, String newPassword) {
+        DomainException invalid = new DomainException(IdentityErrors.INVALID_RESET_TOKEN,
+                "The reset token is not valid, has expired or was already used.");
+        int dot = token == null ? -1 : token.indexOf('.');
+        if (dot != 36 || token.length() > 200) {
+            return Mono.error(invalid);
+        }
+        io.hostrail.shared.model.TenantId tenant;
+        try {
+            tenant = new io.hostrail.shared.model.TenantId(UUID.fromString(token.substring(0, dot)));
+        } catch (IllegalArgumentException e) {
+            return Mono.error(invalid);
+        }
+        java.time.Instant now = clock.instant();
+        return io.hostrail.shared.model.TenantContext.within(tenant, unitOfWork.inTransaction(() -> resetTokens
+                        .findByHash(tenant, AuthenticationService.sha256(token))
+                        .filter(stored -> stored.usedAt() == null && stored.expiresAt().isAfter(now))
+                        .flatMap(stored -> users.findById(tenant, stored.userId()).map(user -> java.util.Map.entry(stored, user))))
+                .switchIfEmpty(Mono.error(invalid))
+                .flatMap(found -> {
+                    var weak = passwordPolicy.violation(newPassword, found.getValue().email());
+                    if (weak.isPresent()) {
+                        return Mono.error(new DomainException(IdentityErrors.WEAK_PASSWORD, "The new password is not acceptable.",
+                                List.of(new FieldViolation("newPassword", weak.get()))));
+                    }
+                    return hasher.hash(newPassword).flatMap(hash -> unitOfWork.inTransaction(() -> resetTokens
+                            .use(tenant, found.getKey().id(), now)
+                            .flatMap(used -> used
+                                    ? users.changePasswordHash(tenant, found.getValue().id(), hash)
+                                            .then(refreshTokens.revokeAllOf(tenant, found.getValue().id(), now))
+                                            .then(audit.record(tenant, Actors.of(found.getValue()),
+                                                    "user.password_reset_completed", "user",
+                                                    found.getValue().id().toString(), Map.of(), Map.of()))
+                                            .then()
+                                    : Mono.error(invalid))));
+                }));
     }
 
     private Mono<Void> rejectClient(User user) {

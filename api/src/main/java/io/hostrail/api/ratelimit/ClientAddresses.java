@@ -19,7 +19,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
  * a fresh bucket for every request. Addresses are parsed as literals only, never looked up in DNS,
  * which would block the event loop.
  */
-final class ClientAddresses {
+public final class ClientAddresses {
 
     /** The key of requests whose remote address is unknown (no TCP connection, as in some tests). */
     static final String UNKNOWN = "unknown";
@@ -35,21 +35,27 @@ final class ClientAddresses {
     }
 
     /** Trusting the given addresses and CIDR ranges ({@code 10.0.0.0/8}, {@code 2001:db8::/32}); fails on any other entry. */
-    static ClientAddresses trusting(List<String> trustedProxies) {
+    public static ClientAddresses trusting(List<String> trustedProxies) {
         return new ClientAddresses(trustedProxies.stream().map(Network::parse).toList());
     }
 
     /** The client's address as it appears in bucket keys: {@code 203.0.113.7}, {@code 2001:db8:1:2::/64}. */
     String of(ServerHttpRequest request) {
+        InetAddress address = clientAddress(request);
+        return address == null ? UNKNOWN : keyOf(address);
+    }
+
+    /**
+     * The client's own address: the connection's, or, when that is a trusted proxy, the first address
+     * in X-Forwarded-For (from the right) that is not one. Null when the connection has no address.
+     */
+    public InetAddress clientAddress(ServerHttpRequest request) {
         InetSocketAddress remote = request.getRemoteAddress();
         InetAddress address = remote == null ? null : remote.getAddress();
-        if (address == null) {
-            return UNKNOWN;
-        }
-        if (isTrusted(address)) {
+        if (address != null && isTrusted(address)) {
             address = forwardedClient(address, request.getHeaders().getValuesAsList(FORWARDED_FOR));
         }
-        return keyOf(address);
+        return address;
     }
 
     /** Each proxy appends the address it was called from, so the trustworthy part is the right end. */

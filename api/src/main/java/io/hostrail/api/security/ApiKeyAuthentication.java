@@ -58,8 +58,8 @@ final class ApiKeyAuthentication {
             if (key == null) {
                 return Mono.empty();
             }
-            var remote = exchange.getRequest().getRemoteAddress();
-            String ip = remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
+            // Resolved through trusted proxies by RequestIdFilter: behind a proxy the socket address is the proxy's.
+            String ip = exchange.getAttribute(io.hostrail.api.web.RequestIdFilter.CLIENT_ADDRESS_ATTRIBUTE);
             return Mono.just(new PresentedKey(new Presented(key, ip)));
         };
         AuthenticationWebFilter filter = new AuthenticationWebFilter(manager);

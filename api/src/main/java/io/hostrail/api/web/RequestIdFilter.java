@@ -1,6 +1,8 @@
 package io.hostrail.api.web;
 
 import io.micrometer.context.integration.Slf4jThreadLocalAccessor;
+import io.hostrail.api.ratelimit.ClientAddresses;
+import io.hostrail.api.ratelimit.RateLimitProperties;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.model.RequestMetadata;
 import java.util.Map;
@@ -28,10 +30,15 @@ public class RequestIdFilter implements WebFilter {
 
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
-    private final IdGenerator ids;
+    /** The client's address as resolved through trusted proxies, for whoever needs it after this filter. */
+    public static final String CLIENT_ADDRESS_ATTRIBUTE = RequestIdFilter.class.getName() + ".clientAddress";
 
-    public RequestIdFilter(IdGenerator ids) {
+    private final IdGenerator ids;
+    private final ClientAddresses clientAddresses;
+
+    public RequestIdFilter(IdGenerator ids, RateLimitProperties rateLimits) {
         this.ids = ids;
+        this.clientAddresses = ClientAddresses.trusting(rateLimits.trustedProxies());
     }
 
     @Override
@@ -40,9 +47,12 @@ public class RequestIdFilter implements WebFilter {
         String requestId = offered != null && SANE_ID.matcher(offered).matches() ? offered : ids.newId().toString();
         exchange.getAttributes().put(REQUEST_ID_ATTRIBUTE, requestId);
         exchange.getResponse().getHeaders().set(HEADER, requestId);
-        var remote = exchange.getRequest().getRemoteAddress();
-        RequestMetadata metadata = new RequestMetadata(
-                remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress(), requestId);
+        var client = clientAddresses.clientAddress(exchange.getRequest());
+        String clientAddress = client == null ? null : client.getHostAddress();
+        if (clientAddress != null) {
+            exchange.getAttributes().put(CLIENT_ADDRESS_ATTRIBUTE, clientAddress);
+        }
+        RequestMetadata metadata = new RequestMetadata(clientAddress, requestId);
         return chain.filter(exchange)
                 .contextWrite(context -> RequestMetadata.put(
                         context.put(Slf4jThreadLocalAccessor.KEY, Map.of(MDC_KEY, requestId)), metadata));

@@ -104,6 +104,21 @@ class ApiKeyIT {
     }
 
     @Test
+    @DisplayName("behind a trusted proxy, the allow-list judges the forwarded client, not the proxy")
+    void allowListBehindATrustedProxy() {
+        String office = (String) create(Map.of("name", "office", "scopes", List.of("user:read"),
+                        "allowedIps", List.of("198.51.100.0/24")))
+                .expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("key");
+
+        // The test profile trusts the loopback as a proxy.
+        http.get().uri("/api/v1/users").header("X-API-Key", office).header("X-Forwarded-For", "198.51.100.7").exchange()
+                .expectStatus().isOk();
+        http.get().uri("/api/v1/users").header("X-API-Key", office).header("X-Forwarded-For", "203.0.113.7").exchange()
+                .expectStatus().isUnauthorized();
+        http.get().uri("/api/v1/users").header("X-API-Key", office).exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
     @DisplayName("a key cannot carry more than its creator holds")
     void noEscalationThroughKeys() {
         http.post().uri("/api/v1/roles").headers(h -> h.setBearerAuth(ownerToken)).contentType(MediaType.APPLICATION_JSON)

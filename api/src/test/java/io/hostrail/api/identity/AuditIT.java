@@ -94,6 +94,16 @@ class AuditIT {
     }
 
     @Test
+    @DisplayName("behind a trusted proxy the trail records the client's address, not the proxy's")
+    void forwardedClientAddress() {
+        http.post().uri("/api/v1/auth/login").header("X-Forwarded-For", "203.0.113.9").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("tenant", tenant, "email", owner, "password", PASSWORD)).exchange().expectStatus().isOk();
+
+        assertThat(search("?action=auth.login_succeeded")).first()
+                .satisfies(record -> assertThat(record.get("ip")).isEqualTo("203.0.113.9"));
+    }
+
+    @Test
     @DisplayName("filters and the cursor page through the trail, newest first")
     void filtersAndCursor() {
         for (int i = 0; i < 3; i++) {

@@ -24,8 +24,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The ES256 keys that sign access tokens, shared by every instance through PostgreSQL. The newest key
- * signs; a new one is made when it is older than the rotation interval; older keys stay published (so
- * tokens they signed still verify) until every such token has expired. Private keys are stored sealed.
+ * signs; a new one is made when it is older than the rotation interval; a replaced key stays published
+ * (so tokens it signed still verify) for {@code publishedFor} after its successor appeared. Private keys are stored sealed.
  * The current set is cached in memory, so verifying a token never touches the database.
  */
 public final class SigningKeys {
@@ -116,11 +116,17 @@ public final class SigningKeys {
     }
 
     private Mono<KeySet> load(Instant now) {
+        // A key stops signing when its successor is created, and the tokens it signed live on from then:
+        // it stays published until publishedFor after its successor appeared.
         return database.sql("""
-                        SELECT kid, public_jwk, private_jwk, created_at FROM signing_key
-                        WHERE created_at > :oldest ORDER BY created_at DESC, kid DESC
+                        SELECT kid, public_jwk, private_jwk FROM (
+                            SELECT kid, public_jwk, private_jwk, created_at,
+                                   lead(created_at) OVER (ORDER BY created_at, kid) AS superseded_at
+                            FROM signing_key) keys
+                        WHERE superseded_at IS NULL OR superseded_at > :cutoff
+                        ORDER BY created_at DESC, kid DESC
                         """)
-                .bind("oldest", now.minus(rotationInterval).minus(publishedFor))
+                .bind("cutoff", now.minus(publishedFor))
                 .map(row -> new StoredKey(row.get("kid", String.class), row.get("public_jwk", String.class),
                         row.get("private_jwk", String.class)))
                 .all().collectList()

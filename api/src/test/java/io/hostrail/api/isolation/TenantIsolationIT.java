@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.hostrail.api.support.HostrailIntegrationTest;
+import io.hostrail.api.support.LargeResponses;
 import io.hostrail.identity.service.TenantBootstrap;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -600,7 +601,7 @@ class TenantIsolationIT {
     /** One request; {@code caller} null for an anonymous one, {@code body} null for none. */
     private Response call(Tenant caller, HttpMethod method, String path, Map<String, String> query,
             Map<String, String> headers, JsonNode body) {
-        WebTestClient.RequestBodySpec request = http.method(method)
+        WebTestClient.RequestBodySpec request = LargeResponses.client(http).method(method)
                 .uri(builder -> {
                     builder.path(path);
                     query.forEach((name, value) -> builder.queryParam(name, value));

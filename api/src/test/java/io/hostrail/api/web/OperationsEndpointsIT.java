@@ -3,6 +3,7 @@ package io.hostrail.api.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostrail.api.support.HostrailIntegrationTest;
+import io.hostrail.api.support.LargeResponses;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -52,9 +53,7 @@ class OperationsEndpointsIT {
     @DisplayName("Prometheus metrics are exposed")
     void prometheusMetrics() {
         http.get().uri("/test/warm-up-for-metrics").exchange().expectStatus().isNotFound();
-        // The test profile caps codecs at 64 KB (for the 413 tests); the metrics page is larger.
-        WebTestClient roomy = http.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024)).build();
-        String metrics = roomy.get().uri("/actuator/prometheus").exchange()
+        String metrics = LargeResponses.client(http).get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(metrics).contains("jvm_memory_used_bytes").contains("http_server_requests_seconds")
@@ -64,7 +63,7 @@ class OperationsEndpointsIT {
     @Test
     @DisplayName("OpenAPI 3.1 is served")
     void openApiDocument() {
-        http.get().uri("/v3/api-docs").exchange()
+        LargeResponses.client(http).get().uri("/v3/api-docs").exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.openapi").value(version -> assertThat((String) version).startsWith("3.1"))
@@ -76,7 +75,7 @@ class OperationsEndpointsIT {
     @DisplayName("every API operation documents its problem+json errors and, unless public, its security")
     @SuppressWarnings("unchecked")
     void everyOperationDocumentsErrorsAndSecurity() {
-        Map<String, Object> document = http.get().uri("/v3/api-docs").exchange()
+        Map<String, Object> document = LargeResponses.client(http).get().uri("/v3/api-docs").exchange()
                 .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
         Map<String, Map<String, Map<String, Object>>> paths = (Map<String, Map<String, Map<String, Object>>>) document.get("paths");
         List<String> publicOperations = List.of("/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout",

@@ -312,6 +312,10 @@ public final class AuthenticationService {
     }
 
     private Mono<Principal> fullPrincipalOf(User user, UUID sessionId) {
+        if (user.kind() == io.hostrail.identity.model.UserKind.CLIENT) {
+            return Mono.just(new Principal(user.tenant(), user.id(), user.email(), user.kind(), user.customerId(), Set.of(),
+                    io.hostrail.identity.model.Permissions.CLIENT_PORTAL, sessionId));
+        }
         return roles.findAll(user.tenant(), user.roleIds()).collectList()
                 .map(held -> {
                     Set<String> names = new TreeSet<>();

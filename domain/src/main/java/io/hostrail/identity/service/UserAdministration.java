@@ -113,6 +113,32 @@ public final class UserAdministration {
                                         .thenReturn(created)))));
     }
 
+    /** A login for one of the tenant's customers; the customer must exist in the tenant (the database checks). */
+    public Mono<User> createClientUser(Principal actor, UUID customerId, CreateStaffUser command) {
+        final String email;
+        try {
+            email = User.normalizeEmail(command.email());
+        } catch (IllegalArgumentException e) {
+            return Mono.error(new DomainException(io.hostrail.shared.error.ErrorCode.validation("user.invalid_email"),
+                    "The email address is not valid.", List.of(new FieldViolation("email", "must be an email address"))));
+        }
+        var weak = passwordPolicy.violation(command.password(), email);
+        if (weak.isPresent()) {
+            return Mono.error(new DomainException(IdentityErrors.WEAK_PASSWORD, "The password is not acceptable.",
+                    List.of(new FieldViolation("password", weak.get()))));
+        }
+        User user = new User(ids.newId(), actor.tenant(), email, command.displayName(), UserKind.CLIENT, customerId,
+                User.Status.ACTIVE, Set.of(), 0);
+        Mono<User> emailTaken = Mono.error(() -> new DomainException(IdentityErrors.EMAIL_TAKEN,
+                "A user with this email already exists."));
+        return hasher.hash(command.password())
+                .flatMap(hash -> unitOfWork.inTransaction(() -> users.findByEmail(actor.tenant(), email).hasElement()
+                        .flatMap(taken -> taken ? emailTaken : users.create(user, hash)
+                                .flatMap(created -> audit.record(actor.tenant(), Actors.of(actor), "user.created", "user",
+                                                created.id().toString(), Map.of(), Map.of("email", created.email(),
+                                                        "customerId", customerId.toString())).thenReturn(created)))));
+    }
+
     public Mono<User> changeRoles(Principal actor, UUID userId, Set<UUID> roleIds, long expectedVersion) {
         return unitOfWork.inTransaction(() -> users.findById(actor.tenant(), userId)
                 .switchIfEmpty(Mono.error(() -> notFound(userId)))

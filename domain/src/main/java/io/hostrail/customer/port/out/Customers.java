@@ -1,0 +1,20 @@
+package io.hostrail.customer.port.out;
+
+import io.hostrail.customer.model.Customer;
+import io.hostrail.shared.model.TenantId;
+import java.util.UUID;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+public interface Customers {
+
+    Mono<Customer> create(Customer customer);
+
+    Mono<Customer> findById(TenantId tenant, UUID id);
+
+    /** Customers in id order after {@code afterId}, optionally of one status or email. */
+    Flux<Customer> list(TenantId tenant, Customer.Status status, String email, UUID afterId, int limit);
+
+    /** Empty when {@code expectedVersion} no longer holds. */
+    Mono<Customer> update(Customer customer, long expectedVersion);
+}

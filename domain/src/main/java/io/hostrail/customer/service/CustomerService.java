@@ -1,0 +1,199 @@
+package io.hostrail.customer.service;
+
+import io.hostrail.audit.model.Actor;
+import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.customer.model.Address;
+import io.hostrail.customer.model.Contact;
+import io.hostrail.customer.model.Customer;
+import io.hostrail.customer.model.CustomerEvents.CustomerCreated;
+import io.hostrail.customer.model.CustomerEvents.CustomerUpdated;
+import io.hostrail.customer.model.TaxId;
+import io.hostrail.customer.port.out.Customers;
+import io.hostrail.identity.model.Principal;
+import io.hostrail.identity.model.UserKind;
+import io.hostrail.shared.error.DomainException;
+import io.hostrail.shared.error.DomainException.FieldViolation;
+import io.hostrail.shared.error.ErrorCode;
+import io.hostrail.shared.model.IdGenerator;
+import io.hostrail.shared.port.out.DomainEvents;
+import io.hostrail.shared.port.out.UnitOfWork;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Customer accounts. Staff see and change their tenant's customers; a client user sees only the customer
+ * it belongs to, and another customer's id is simply not found.
+ */
+public final class CustomerService {
+
+    public static final ErrorCode NOT_FOUND = ErrorCode.notFound("customer.not_found");
+    public static final ErrorCode INVALID = ErrorCode.validation("customer.invalid");
+    public static final ErrorCode STALE = ErrorCode.conflict("version.stale");
+
+    public record AddressDraft(String line1, String line2, String city, String region, String postalCode, String country) {
+    }
+
+    public record ContactDraft(String name, String email, String phone, String role) {
+    }
+
+    public record CustomerDraft(String name, String email, String company, String taxId, String currency, String language,
+            String status, AddressDraft billingAddress, List<ContactDraft> contacts) {
+    }
+
+    private final Customers customers;
+    private final UnitOfWork unitOfWork;
+    private final DomainEvents events;
+    private final AuditTrail audit;
+    private final IdGenerator ids;
+
+    public CustomerService(Customers customers, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids) {
+        this.customers = customers;
+        this.unitOfWork = unitOfWork;
+        this.events = events;
+        this.audit = audit;
+        this.ids = ids;
+    }
+
+    public Mono<Customer> create(Principal actor, CustomerDraft draft) {
+        Customer customer;
+        try {
+            customer = validated(ids.newId(), actor, draft, Customer.Status.ACTIVE, 0);
+        } catch (DomainException e) {
+            return Mono.error(e);
+        }
+        return unitOfWork.inTransaction(() -> customers.create(customer)
+                .flatMap(created -> events.record(actor.tenant(), new CustomerCreated(created.id(), created.name(),
+                                created.email(), created.currency().getCurrencyCode()))
+                        .then(audit.record(actor.tenant(), actor(actor), "customer.created", "customer",
+                                created.id().toString(), Map.of(), Map.of("name", created.name(), "email", created.email())))
+                        .thenReturn(created)));
+    }
+
+    public Mono<Customer> get(Principal actor, UUID id) {
+        if (!mayAccess(actor, id)) {
+            return Mono.error(notFound(id));
+        }
+        return unitOfWork.inTransaction(() -> customers.findById(actor.tenant(), id))
+                .switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    /** Staff: the tenant's customers, filtered; a client user: its own customer only. */
+    public Flux<Customer> list(Principal actor, String status, String email, UUID afterId, int limit) {
+        if (actor.kind() == UserKind.CLIENT) {
+            return afterId != null ? Flux.empty() : get(actor, actor.customerId()).flux();
+        }
+        Customer.Status wanted;
+        try {
+            wanted = status == null ? null : Customer.Status.valueOf(status.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Flux.error(new DomainException(INVALID, "Unknown status '" + status + "'.",
+                    List.of(new FieldViolation("status", "must be one of active, suspended, closed"))));
+        }
+        return unitOfWork.inTransactionMany(() -> customers.list(actor.tenant(), wanted,
+                email == null ? null : email.strip().toLowerCase(Locale.ROOT), afterId, limit));
+    }
+
+    public Mono<Customer> update(Principal actor, UUID id, CustomerDraft draft, long expectedVersion) {
+        return unitOfWork.inTransaction(() -> customers.findById(actor.tenant(), id)
+                .switchIfEmpty(Mono.error(() -> notFound(id)))
+                .flatMap(current -> {
+                    Customer changed;
+                    try {
+                        changed = validated(id, actor, draft, draft.status() == null ? current.status() : status(draft.status()),
+                                current.version());
+                    } catch (DomainException e) {
+                        return Mono.error(e);
+                    }
+                    return customers.update(changed, expectedVersion)
+                            .switchIfEmpty(Mono.error(() -> new DomainException(STALE,
+                                    "The customer was changed by someone else meanwhile; reload it and try again.")))
+                            .flatMap(updated -> events.record(actor.tenant(), new CustomerUpdated(updated.id(),
+                                            updated.status().name().toLowerCase(Locale.ROOT), updated.version()))
+                                    .then(audit.record(actor.tenant(), actor(actor), "customer.updated", "customer",
+                                            id.toString(), Map.of("status", current.status().name().toLowerCase(Locale.ROOT),
+                                                    "email", current.email()),
+                                            Map.of("status", updated.status().name().toLowerCase(Locale.ROOT),
+                                                    "email", updated.email())))
+                                    .thenReturn(updated));
+                }));
+    }
+
+    /** True when the principal may see customer {@code id} at all. */
+    public static boolean mayAccess(Principal actor, UUID id) {
+        return actor.kind() != UserKind.CLIENT || id.equals(actor.customerId());
+    }
+
+    private static Customer validated(UUID id, Principal actor, CustomerDraft draft, Customer.Status status, long version) {
+        List<FieldViolation> errors = new ArrayList<>();
+        String name = field("name", errors, () -> required(draft.name()));
+        String email = field("email", errors, () -> required(draft.email()));
+        var currency = field("currency", errors, () -> Customer.currency(draft.currency()));
+        var language = field("language", errors, () -> Customer.language(draft.language() == null ? "en" : draft.language()));
+        TaxId taxId = draft.taxId() == null || draft.taxId().isBlank() ? null : field("taxId", errors, () -> new TaxId(draft.taxId()));
+        AddressDraft a = draft.billingAddress();
+        Address address = a == null ? null : field("billingAddress", errors,
+                () -> new Address(a.line1(), a.line2(), a.city(), a.region(), a.postalCode(), a.country()));
+        List<Contact> contacts = new ArrayList<>();
+        List<ContactDraft> contactDrafts = draft.contacts() == null ? List.of() : draft.contacts();
+        for (int i = 0; i < contactDrafts.size(); i++) {
+            ContactDraft c = contactDrafts.get(i);
+            Contact contact = field("contacts[" + i + "]", errors, () -> new Contact(c.name(), c.email(), c.phone(),
+                    Contact.Role.valueOf((c.role() == null ? "primary" : c.role()).strip().toUpperCase(Locale.ROOT))));
+            if (contact != null) {
+                contacts.add(contact);
+            }
+        }
+        if (errors.isEmpty()) {
+            try {
+                return new Customer(id, actor.tenant(), name, email, draft.company(), taxId, currency, language, status,
+                        address, contacts, version);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldViolation(e.getMessage().contains("email") ? "email" : "name", e.getMessage()));
+            }
+        }
+        throw new DomainException(INVALID, "The customer has invalid fields.", errors);
+    }
+
+    private static <T> T field(String name, List<FieldViolation> errors, Supplier<T> value) {
+        try {
+            return value.get();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            errors.add(new FieldViolation(name, e.getMessage() == null ? "is required" : e.getMessage()));
+            return null;
+        }
+    }
+
+    private static String required(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("is required");
+        }
+        return value;
+    }
+
+    private static Customer.Status status(String value) {
+        try {
+            return Customer.Status.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new DomainException(INVALID, "Unknown status '" + value + "'.",
+                    List.of(new FieldViolation("status", "must be one of active, suspended, closed")));
+        }
+    }
+
+    private static Actor actor(Principal principal) {
+        return switch (principal.kind()) {
+            case API_KEY -> Actor.apiKey(principal.userId(), principal.email());
+            case CLIENT -> Actor.clientUser(principal.userId(), principal.email());
+            case STAFF -> Actor.staffUser(principal.userId(), principal.email());
+        };
+    }
+
+    private static DomainException notFound(UUID id) {
+        return new DomainException(NOT_FOUND, "No customer " + id + " exists.");
+    }
+}

@@ -94,6 +94,6 @@ BEGIN
 END
 $$;
 
--- The application connects as its own role (the ${app_role} placeholder); Flyway may migrate as another.
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app_role};
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app_role};
+-- The application connects as its own role (the ${approle} placeholder); Flyway may migrate as another.
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${approle};
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${approle};

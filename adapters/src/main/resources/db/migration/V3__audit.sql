@@ -54,5 +54,5 @@ CREATE POLICY tenant_isolation ON audit_chain_head
     USING (tenant_id = NULLIF(current_setting('hostrail.tenant_id', true), '')::uuid)
     WITH CHECK (tenant_id = NULLIF(current_setting('hostrail.tenant_id', true), '')::uuid);
 
-GRANT SELECT, INSERT, UPDATE ON audit_chain_head TO ${app_role};
-GRANT SELECT, INSERT ON audit_record TO ${app_role};
+GRANT SELECT, INSERT, UPDATE ON audit_chain_head TO ${approle};
+GRANT SELECT, INSERT ON audit_record TO ${approle};

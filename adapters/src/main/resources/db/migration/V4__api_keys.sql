@@ -28,5 +28,5 @@ CREATE TABLE api_key_prefix (
     tenant_id uuid NOT NULL REFERENCES tenant (id)
 );
 
-GRANT SELECT, INSERT, UPDATE ON api_key TO ${app_role};
-GRANT SELECT, INSERT ON api_key_prefix TO ${app_role};
+GRANT SELECT, INSERT, UPDATE ON api_key TO ${approle};
+GRANT SELECT, INSERT ON api_key_prefix TO ${approle};

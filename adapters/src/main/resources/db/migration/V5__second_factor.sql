@@ -39,4 +39,4 @@ BEGIN
 END
 $$;
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON user_totp, user_recovery_code TO ${app_role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON user_totp, user_recovery_code TO ${approle};

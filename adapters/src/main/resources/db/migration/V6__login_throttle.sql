@@ -10,4 +10,4 @@ CREATE TABLE login_throttle (
 );
 CREATE INDEX login_throttle_last_failure_idx ON login_throttle (last_failure_at);
 
-GRANT SELECT, INSERT, UPDATE, DELETE ON login_throttle TO ${app_role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON login_throttle TO ${approle};

@@ -16,4 +16,4 @@ ALTER TABLE password_reset_token FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON password_reset_token
     USING (tenant_id = NULLIF(current_setting('hostrail.tenant_id', true), '')::uuid)
     WITH CHECK (tenant_id = NULLIF(current_setting('hostrail.tenant_id', true), '')::uuid);
-GRANT SELECT, INSERT, UPDATE ON password_reset_token TO ${app_role};
+GRANT SELECT, INSERT, UPDATE ON password_reset_token TO ${approle};

@@ -35,4 +35,4 @@ CREATE POLICY tenant_isolation ON customer
 ALTER TABLE app_user ADD CONSTRAINT app_user_customer_fk
     FOREIGN KEY (tenant_id, customer_id) REFERENCES customer (tenant_id, id);
 
-GRANT SELECT, INSERT, UPDATE ON customer TO ${app_role};
+GRANT SELECT, INSERT, UPDATE ON customer TO ${approle};

@@ -111,9 +111,10 @@ public class IdentityConfiguration {
     @Bean
     public SigningKeys signingKeys(DatabaseClient database, SecretBox secretBox, IdGenerator ids, Clock clock,
             SecurityProperties security, SecureRandom random) {
-        // Keys verify for twice the access token lifetime after they stop signing: no valid token is orphaned.
+        // A replaced key may still sign on other instances until their next check, and its tokens live for
+        // the access token lifetime after that: it stays published for both, twice over.
         return new SigningKeys(database, secretBox, ids, clock, security.signingKeyRotation(),
-                security.accessTokenLifetime().multipliedBy(2), random);
+                security.accessTokenLifetime().plus(SigningKeyRotation.CHECK_EVERY).multipliedBy(2), random);
     }
 
     @Bean
@@ -170,8 +171,8 @@ public class IdentityConfiguration {
 
     @Bean
     public ApiKeyService apiKeyService(ApiKeys keys, UnitOfWork unitOfWork, IdGenerator ids, Clock clock,
-            SecureRandom random, AuditTrail audit) {
-        return new ApiKeyService(keys, unitOfWork, ids, clock, random, audit);
+            SecureRandom random, AuditTrail audit, Users users, Roles roles) {
+        return new ApiKeyService(keys, unitOfWork, ids, clock, random, audit, users, roles);
     }
 
     @Bean

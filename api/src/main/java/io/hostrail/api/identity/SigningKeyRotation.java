@@ -12,13 +12,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * Makes sure a signing key exists as soon as the application starts (not on the first login), then
- * checks hourly whether the key is due for rotation and picks up keys other instances made.
+ * checks every five minutes whether the key is due for rotation and picks up keys other instances made.
  */
 @Component
 public class SigningKeyRotation implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SigningKeyRotation.class);
-    private static final Duration CHECK_EVERY = Duration.ofHours(1);
+    /** Other instances pick up a new key within this; keys stay published well beyond it. */
+    static final Duration CHECK_EVERY = Duration.ofMinutes(5);
 
     private final SigningKeys signingKeys;
     private volatile Disposable running;

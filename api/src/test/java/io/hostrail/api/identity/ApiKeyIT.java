@@ -143,6 +143,38 @@ class ApiKeyIT {
     }
 
     @Test
+    @DisplayName("a key never outlives its creator's rights, and cannot act as a person")
+    void keyFollowsItsCreator() {
+        List<?> roles = http.get().uri("/api/v1/roles").headers(h -> h.setBearerAuth(ownerToken)).exchange()
+                .expectBody(List.class).returnResult().getResponseBody();
+        Object admin = roles.stream().map(Map.class::cast).filter(r -> "admin".equals(r.get("name")))
+                .map(r -> r.get("id")).findFirst().orElseThrow();
+        Map<?, ?> creator = http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(ownerToken))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", "integrator@" + tenant + ".test", "password", PASSWORD, "roleIds", List.of(admin)))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        String creatorToken = accessToken(http, tenant, "integrator@" + tenant + ".test", PASSWORD);
+        String key = (String) http.post().uri("/api/v1/api-keys").headers(h -> h.setBearerAuth(creatorToken))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("name", "export", "scopes", List.of("user:read")))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("key");
+        http.get().uri("/api/v1/users").header("X-API-Key", key).exchange().expectStatus().isOk();
+        http.post().uri("/api/v1/auth/second-factor/enrolment").header("X-API-Key", key).exchange()
+                .expectStatus().isForbidden()
+                .expectBody().jsonPath("$.type").isEqualTo("https://hostrail.io/problems/auth.people_only");
+
+        // Demoted: the key keeps its scopes on paper but can no longer use what the creator lost.
+        http.put().uri("/api/v1/users/{id}/roles", creator.get("id")).headers(h -> h.setBearerAuth(ownerToken))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("roleIds", List.of(), "version", 0)).exchange()
+                .expectStatus().isOk();
+        http.get().uri("/api/v1/users").header("X-API-Key", key).exchange().expectStatus().isForbidden();
+        // Disabled: the key stops working at all.
+        http.put().uri("/api/v1/users/{id}/status", creator.get("id")).headers(h -> h.setBearerAuth(ownerToken))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("status", "disabled", "version", 1)).exchange()
+                .expectStatus().isOk();
+        http.get().uri("/api/v1/users").header("X-API-Key", key).exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
     @DisplayName("invalid keys are refused at creation with the field named")
     void validation() {
         create(Map.of("name", "no scopes", "scopes", List.of())).expectStatus().isBadRequest();

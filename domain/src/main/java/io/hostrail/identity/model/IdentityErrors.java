@@ -20,6 +20,7 @@ public final class IdentityErrors {
     public static final ErrorCode LAST_OWNER = ErrorCode.rejected("user.last_owner");
     public static final ErrorCode WRONG_CURRENT_PASSWORD = ErrorCode.rejected("user.wrong_current_password");
     public static final ErrorCode INVALID_RESET_TOKEN = new ErrorCode("auth.invalid_reset_token", ErrorKind.UNAUTHENTICATED);
+    public static final ErrorCode PEOPLE_ONLY = new ErrorCode("auth.people_only", ErrorKind.FORBIDDEN);
     public static final ErrorCode LOCKED = new ErrorCode("auth.locked", ErrorKind.THROTTLED);
     public static final ErrorCode SECOND_FACTOR_REQUIRED = new ErrorCode("auth.second_factor_required", ErrorKind.UNAUTHENTICATED);
     public static final ErrorCode SECOND_FACTOR_INVALID = new ErrorCode("auth.second_factor_invalid", ErrorKind.UNAUTHENTICATED);

@@ -18,6 +18,14 @@ public record Principal(TenantId tenant, UUID userId, String email, UserKind kin
         permissions = java.util.Collections.unmodifiableSet(new TreeSet<>(permissions));
     }
 
+    /** Some actions belong to a person signing in (a password, a second factor), never to an integration. */
+    public void requirePerson() {
+        if (kind == UserKind.API_KEY) {
+            throw new io.hostrail.shared.error.DomainException(IdentityErrors.PEOPLE_ONLY,
+                    "This is for a signed-in person, not an API key.");
+        }
+    }
+
     public boolean hasRole(String roleName) {
         return roles.contains(roleName);
     }

@@ -66,8 +66,13 @@ public final class ApiKeyService {
     private final AuditTrail audit;
     private final Map<UUID, Instant> lastTouched = new ConcurrentHashMap<>();
 
+    private final io.hostrail.identity.port.out.Users users;
+    private final io.hostrail.identity.port.out.Roles roles;
+
     public ApiKeyService(ApiKeys keys, UnitOfWork unitOfWork, IdGenerator ids, Clock clock, RandomGenerator random,
-            AuditTrail audit) {
+            AuditTrail audit, io.hostrail.identity.port.out.Users users, io.hostrail.identity.port.out.Roles roles) {
+        this.users = users;
+        this.roles = roles;
         this.keys = keys;
         this.unitOfWork = unitOfWork;
         this.ids = ids;
@@ -139,7 +144,8 @@ public final class ApiKeyService {
                 .flatMap(tenant -> TenantContext.within(tenant, unitOfWork.inTransaction(() -> keys.findByPrefix(tenant, prefix)
                         .filter(stored -> MessageDigest.isEqual(stored.secretHash(), hash))
                         .filter(stored -> stored.key().refusal(now, ip) == null)
-                        .flatMap(stored -> touch(stored.key(), now).thenReturn(principalOf(stored.key()))))))
+                        .flatMap(stored -> creatorPermissions(stored.key())
+                                .flatMap(held -> touch(stored.key(), now).thenReturn(principalOf(stored.key(), held)))))))
                 .switchIfEmpty(Mono.error(ApiKeyService::invalid));
     }
 
@@ -152,9 +158,22 @@ public final class ApiKeyService {
         return keys.touch(key.tenant(), key.id(), now);
     }
 
-    private static Principal principalOf(ApiKey key) {
+    /**
+     * What the key's creator may do today: a key never outlives its creator's rights. A disabled or
+     * removed creator leaves the key powerless (empty: refused); a demoted one narrows it.
+     */
+    private Mono<Set<Permission>> creatorPermissions(ApiKey key) {
+        return users.findById(key.tenant(), key.createdBy())
+                .filter(io.hostrail.identity.model.User::isActive)
+                .flatMap(creator -> roles.findAll(key.tenant(), creator.roleIds())
+                        .flatMapIterable(io.hostrail.identity.model.Role::permissions)
+                        .collect(Collectors.toSet()));
+    }
+
+    private static Principal principalOf(ApiKey key, Set<Permission> creatorHolds) {
+        Set<Permission> effective = key.scopes().stream().filter(creatorHolds::contains).collect(Collectors.toSet());
         return new Principal(key.tenant(), key.id(), "api-key:" + key.prefix(), UserKind.API_KEY, null, Set.of(),
-                key.scopes(), null);
+                effective, null);
     }
 
     private String prefix() {

@@ -284,6 +284,9 @@ public final class AuthenticationService {
      * session: whoever may have known the old password loses their refresh tokens too.
      */
     public Mono<Void> changePassword(Principal principal, String currentPassword, String newPassword) {
+        if (principal.kind() == io.hostrail.identity.model.UserKind.API_KEY) {
+            return Mono.error(new DomainException(IdentityErrors.PEOPLE_ONLY, "This is for a signed-in person, not an API key."));
+        }
         var weak = passwordPolicy.violation(newPassword, principal.email());
         if (weak.isPresent()) {
             return Mono.error(new DomainException(IdentityErrors.WEAK_PASSWORD, "The new password is not acceptable.",

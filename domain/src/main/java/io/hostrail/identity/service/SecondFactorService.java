@@ -73,6 +73,7 @@ public final class SecondFactorService {
     }
 
     public Mono<Enrolment> enrol(Principal principal) {
+        principal.requirePerson();
         TotpSecret secret = TotpSecret.generate(random);
         return unitOfWork.inTransaction(() -> store.find(principal.tenant(), principal.userId())
                 .filter(existing -> existing.confirmedAt() != null)
@@ -85,6 +86,7 @@ public final class SecondFactorService {
 
     /** Confirms enrolment with a first code; returns the recovery codes, shown this once. */
     public Mono<List<String>> confirm(Principal principal, String code) {
+        principal.requirePerson();
         List<String> recoveryCodes = RecoveryCodes.generate(random);
         return unitOfWork.inTransaction(() -> store.find(principal.tenant(), principal.userId()))
                 .filter(stored -> stored.confirmedAt() == null)
@@ -103,6 +105,7 @@ public final class SecondFactorService {
 
     /** Turns the second factor off; proving possession (a code or a recovery code) is required. */
     public Mono<Void> disable(Principal principal, String code, String recoveryCode) {
+        principal.requirePerson();
         return unitOfWork.inTransaction(() -> store.find(principal.tenant(), principal.userId()))
                 .filter(stored -> stored.confirmedAt() != null)
                 .switchIfEmpty(Mono.error(() -> new DomainException(NOT_ENABLED, "No second factor is enabled.")))

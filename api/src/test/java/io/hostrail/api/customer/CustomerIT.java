@@ -87,6 +87,9 @@ class CustomerIT {
                 .expectBody(Map.class).value(problem -> assertThat(((List<?>) problem.get("errors")).stream()
                         .map(error -> String.valueOf(((Map<?, ?>) error).get("field"))).toList())
                         .contains("currency", "taxId", "language", "billingAddress", "contacts[0]"));
+        Map<String, Object> gold = acme("Acme", "accounts@acme.example");
+        gold.put("currency", "XAU");
+        create(gold).expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("currency");
         Map<String, Object> nameless = acme(" ", "accounts@acme.example");
         create(nameless).expectStatus().isBadRequest();
         http.post().uri("/api/v1/customers").headers(h -> h.setBearerAuth(ownerToken)).contentType(MediaType.APPLICATION_JSON)
@@ -128,6 +131,28 @@ class CustomerIT {
         http.put().uri("/api/v1/customers/{id}", acmeId).headers(h -> h.setBearerAuth(client))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(takeover).exchange().expectStatus().isForbidden();
         get("/api/v1/customers/" + acmeId, ownerToken).expectBody().jsonPath("$.email").isEqualTo("accounts@acme.example");
+    }
+
+    @Test
+    @DisplayName("only someone holding every client-portal permission can create a client login")
+    void clientLoginsAreNotAnEscalation() {
+        String acmeId = (String) create(acme("Acme GmbH", "accounts@acme.example")).expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        http.post().uri("/api/v1/roles").headers(h -> h.setBearerAuth(ownerToken)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("name", "onboarding", "permissions", List.of("user:write", "customer:read"))).exchange()
+                .expectStatus().isCreated();
+        List<?> roles = http.get().uri("/api/v1/roles").headers(h -> h.setBearerAuth(ownerToken)).exchange()
+                .expectBody(List.class).returnResult().getResponseBody();
+        Object onboarding = roles.stream().map(Map.class::cast).filter(r -> "onboarding".equals(r.get("name")))
+                .map(r -> r.get("id")).findFirst().orElseThrow();
+        http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(ownerToken)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", "onboarder@" + tenant + ".test", "password", PASSWORD, "roleIds", List.of(onboarding)))
+                .exchange().expectStatus().isCreated();
+        String onboarder = accessToken(http, tenant, "onboarder@" + tenant + ".test", PASSWORD);
+
+        http.post().uri("/api/v1/customers/{id}/users", acmeId).headers(h -> h.setBearerAuth(onboarder))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("email", "sneaky@acme.example", "password", PASSWORD))
+                .exchange().expectStatus().isForbidden();
     }
 
     private static Map<String, Object> acme(String name, String email) {

@@ -46,11 +46,16 @@ public record Customer(UUID id, TenantId tenant, String name, String email, Stri
     }
 
     public static Currency currency(String code) {
+        Currency currency;
         try {
-            return Currency.getInstance(code == null ? "" : code.strip().toUpperCase(Locale.ROOT));
+            currency = Currency.getInstance(code == null ? "" : code.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + code + "' is not an ISO 4217 currency code");
         }
+        if (currency.getDefaultFractionDigits() < 0) {
+            throw new IllegalArgumentException(currency.getCurrencyCode() + " has no minor unit and cannot hold money");
+        }
+        return currency;
     }
 
     public static Locale language(String tag) {

@@ -115,6 +115,11 @@ public final class UserAdministration {
 
     /** A login for one of the tenant's customers; the customer must exist in the tenant (the database checks). */
     public Mono<User> createClientUser(Principal actor, UUID customerId, CreateStaffUser command) {
+        if (!actor.permissions().containsAll(io.hostrail.identity.model.Permissions.CLIENT_PORTAL)) {
+            return Mono.error(new DomainException(new io.hostrail.shared.error.ErrorCode("user.client_portal_not_grantable",
+                    io.hostrail.shared.error.ErrorKind.FORBIDDEN),
+                    "A client login carries the client-portal permissions; you must hold them all yourself."));
+        }
         final String email;
         try {
             email = User.normalizeEmail(command.email());

@@ -43,7 +43,9 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import io.hostrail.api.config.PeriodicTask;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -56,6 +58,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** Identity wiring: the core's services built with {@code new}, over their adapters. */
 @Configuration(proxyBeanMethods = false)
 public class IdentityConfiguration {
+
+    /** Other instances pick up a new signing key within this; replaced keys stay published well beyond it. */
+    static final Duration SIGNING_KEY_CHECK = Duration.ofMinutes(5);
 
     @Bean
     public SecureRandom secureRandom() {
@@ -114,7 +119,20 @@ public class IdentityConfiguration {
         // A replaced key may still sign on other instances until their next check, and its tokens live for
         // the access token lifetime after that: it stays published for both, twice over.
         return new SigningKeys(database, secretBox, ids, clock, security.signingKeyRotation(),
-                security.accessTokenLifetime().plus(SigningKeyRotation.CHECK_EVERY).multipliedBy(2), random);
+                security.accessTokenLifetime().plus(SIGNING_KEY_CHECK).multipliedBy(2), random);
+    }
+
+    /** Makes the first signing key at start, then checks for rotation and other instances' keys. */
+    @Bean
+    public PeriodicTask signingKeyCheck(SigningKeys signingKeys) {
+        return new PeriodicTask("signing key check", Duration.ZERO, SIGNING_KEY_CHECK, signingKeys::refresh);
+    }
+
+    /** Forgets sign-in failure counts quiet for a day: attackers pick the subjects, so they must not pile up. */
+    @Bean
+    public PeriodicTask loginThrottlePurge(LoginThrottle throttle, Clock clock) {
+        return new PeriodicTask("login throttle purge", Duration.ofHours(1), Duration.ofHours(1),
+                () -> throttle.purgeQuietSince(clock.instant().minus(Duration.ofDays(1))));
     }
 
     @Bean

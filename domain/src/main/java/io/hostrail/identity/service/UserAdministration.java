@@ -85,32 +85,7 @@ public final class UserAdministration {
     }
 
     public Mono<User> createStaffUser(Principal actor, CreateStaffUser command) {
-        final String email;
-        try {
-            email = User.normalizeEmail(command.email());
-        } catch (IllegalArgumentException e) {
-            return Mono.error(new DomainException(io.hostrail.shared.error.ErrorCode.validation("user.invalid_email"),
-                    "The email address is not valid.", List.of(new FieldViolation("email", "must be an email address"))));
-        }
-        var weak = passwordPolicy.violation(command.password(), email);
-        if (weak.isPresent()) {
-            return Mono.error(new DomainException(IdentityErrors.WEAK_PASSWORD, "The password is not acceptable.",
-                    List.of(new FieldViolation("password", weak.get()))));
-        }
-        User user = new User(ids.newId(), actor.tenant(), email, command.displayName(), UserKind.STAFF, null,
-                User.Status.ACTIVE, command.roleIds(), 0);
-        Mono<User> emailTaken = Mono.error(() -> new DomainException(IdentityErrors.EMAIL_TAKEN,
-                "A user with this email already exists."));
-        // Hash first, outside the transaction: it is slow on purpose.
-        return hasher.hash(command.password())
-                .flatMap(hash -> unitOfWork.inTransaction(() -> grantable(actor, command.roleIds())
-                        .then(users.findByEmail(actor.tenant(), email).hasElement())
-                        .flatMap(taken -> taken ? emailTaken : users.create(user, hash)
-                                .flatMap(created -> users.replaceRoles(actor.tenant(), created.id(), created.roleIds())
-                                        .then(audit.record(actor.tenant(), Actors.of(actor), "user.created", "user",
-                                                created.id().toString(), Map.of(), Map.of("email", created.email(),
-                                                        "roleIds", ids(created.roleIds()))))
-                                        .thenReturn(created)))));
+        return create(actor, command, UserKind.STAFF, null, grantable(actor, command.roleIds()));
     }
 
     /** A login for one of the tenant's customers; the customer must exist in the tenant (the database checks). */
@@ -120,6 +95,12 @@ public final class UserAdministration {
                     io.hostrail.shared.error.ErrorKind.FORBIDDEN),
                     "A client login carries the client-portal permissions; you must hold them all yourself."));
         }
+        return create(actor, new CreateStaffUser(command.email(), command.displayName(), command.password(), Set.of()),
+                UserKind.CLIENT, customerId, Mono.empty());
+    }
+
+    /** The one way a user comes into being: valid email, acceptable password, unique in the tenant, audited. */
+    private Mono<User> create(Principal actor, CreateStaffUser command, UserKind kind, UUID customerId, Mono<Void> allowed) {
         final String email;
         try {
             email = User.normalizeEmail(command.email());
@@ -132,16 +113,22 @@ public final class UserAdministration {
             return Mono.error(new DomainException(IdentityErrors.WEAK_PASSWORD, "The password is not acceptable.",
                     List.of(new FieldViolation("password", weak.get()))));
         }
-        User user = new User(ids.newId(), actor.tenant(), email, command.displayName(), UserKind.CLIENT, customerId,
-                User.Status.ACTIVE, Set.of(), 0);
+        User user = new User(ids.newId(), actor.tenant(), email, command.displayName(), kind, customerId,
+                User.Status.ACTIVE, command.roleIds(), 0);
+        Map<String, String> audited = customerId == null
+                ? Map.of("email", email, "roleIds", ids(user.roleIds()))
+                : Map.of("email", email, "customerId", customerId.toString());
         Mono<User> emailTaken = Mono.error(() -> new DomainException(IdentityErrors.EMAIL_TAKEN,
                 "A user with this email already exists."));
+        // Hash first, outside the transaction: it is slow on purpose.
         return hasher.hash(command.password())
-                .flatMap(hash -> unitOfWork.inTransaction(() -> users.findByEmail(actor.tenant(), email).hasElement()
+                .flatMap(hash -> unitOfWork.inTransaction(() -> allowed
+                        .then(users.findByEmail(actor.tenant(), email).hasElement())
                         .flatMap(taken -> taken ? emailTaken : users.create(user, hash)
-                                .flatMap(created -> audit.record(actor.tenant(), Actors.of(actor), "user.created", "user",
-                                                created.id().toString(), Map.of(), Map.of("email", created.email(),
-                                                        "customerId", customerId.toString())).thenReturn(created)))));
+                                .flatMap(created -> users.replaceRoles(actor.tenant(), created.id(), created.roleIds())
+                                        .then(audit.record(actor.tenant(), Actors.of(actor), "user.created", "user",
+                                                created.id().toString(), Map.of(), audited))
+                                        .thenReturn(created)))));
     }
 
     public Mono<User> changeRoles(Principal actor, UUID userId, Set<UUID> roleIds, long expectedVersion) {

@@ -15,6 +15,8 @@ import io.hostrail.shared.port.out.DomainEvents;
 import io.hostrail.adapters.r2dbc.identity.R2dbcSecondFactors;
 import io.hostrail.identity.service.SecondFactorService;
 import io.hostrail.identity.port.out.ApiKeys;
+import io.hostrail.identity.port.out.PasswordResetTokens;
+import io.hostrail.identity.service.ExpiredTokenPurge;
 import io.hostrail.identity.service.ApiKeyService;
 import io.hostrail.adapters.r2dbc.identity.R2dbcRoles;
 import io.hostrail.adapters.r2dbc.identity.R2dbcTenants;
@@ -172,9 +174,26 @@ public class IdentityConfiguration {
     @Bean
     public UserAdministration userAdministration(Users users, Roles roles, Argon2PasswordHasher hasher,
             PasswordPolicy policy, UnitOfWork unitOfWork, IdGenerator ids, AuditTrail audit, DatabaseClient database,
-            RefreshTokens refreshTokens, Clock clock, SecureRandom random) {
-        return new UserAdministration(users, roles, hasher, policy, unitOfWork, ids, audit,
-                new R2dbcPasswordResetTokens(database), refreshTokens, clock, random);
+            RefreshTokens refreshTokens, Clock clock, SecureRandom random, PasswordResetTokens resetTokens) {
+        return new UserAdministration(users, roles, hasher, policy, unitOfWork, ids, audit, resetTokens, refreshTokens,
+                clock, random);
+    }
+
+    @Bean
+    public PasswordResetTokens passwordResetTokens(DatabaseClient database) {
+        return new R2dbcPasswordResetTokens(database);
+    }
+
+    @Bean
+    public ExpiredTokenPurge expiredTokenPurge(Tenants tenants, RefreshTokens refreshTokens,
+            PasswordResetTokens resetTokens, UnitOfWork unitOfWork, Clock clock) {
+        return new ExpiredTokenPurge(tenants, refreshTokens, resetTokens, unitOfWork, clock);
+    }
+
+    /** Expired refresh and reset tokens are deleted a day after they expire, hourly. */
+    @Bean
+    public PeriodicTask expiredTokenPurgeTask(ExpiredTokenPurge purge) {
+        return new PeriodicTask("expired token purge", Duration.ofHours(1), Duration.ofHours(1), purge::run);
     }
 
     @Bean

@@ -42,6 +42,12 @@ public final class R2dbcPasswordResetTokens implements PasswordResetTokens {
     }
 
     @Override
+    public Mono<Long> deleteExpiredBefore(TenantId tenant, Instant cutoff) {
+        return database.sql("DELETE FROM password_reset_token WHERE tenant_id = :tenant AND expires_at < :cutoff")
+                .bind("tenant", tenant.value()).bind("cutoff", cutoff).fetch().rowsUpdated();
+    }
+
+    @Override
     public Mono<Boolean> use(TenantId tenant, UUID id, Instant at) {
         return database.sql("UPDATE password_reset_token SET used_at = :at WHERE tenant_id = :tenant AND id = :id AND used_at IS NULL")
                 .bind("at", at).bind("tenant", tenant.value()).bind("id", id)

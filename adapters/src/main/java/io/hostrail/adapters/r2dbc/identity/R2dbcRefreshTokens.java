@@ -70,6 +70,12 @@ public final class R2dbcRefreshTokens implements RefreshTokens {
                 .fetch().rowsUpdated().then();
     }
 
+    @Override
+    public Mono<Long> deleteExpiredBefore(TenantId tenant, Instant cutoff) {
+        return database.sql("DELETE FROM refresh_token WHERE tenant_id = :tenant AND expires_at < :cutoff")
+                .bind("tenant", tenant.value()).bind("cutoff", cutoff).fetch().rowsUpdated();
+    }
+
     private static Instant instant(OffsetDateTime value) {
         return value == null ? null : value.toInstant();
     }

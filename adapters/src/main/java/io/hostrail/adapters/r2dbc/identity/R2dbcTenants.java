@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 public final class R2dbcTenants implements Tenants {
@@ -43,6 +44,11 @@ public final class R2dbcTenants implements Tenants {
                 .bind("id", tenant.id().value()).bind("slug", tenant.slug()).bind("name", tenant.name())
                 .bind("status", tenant.status().name().toLowerCase(Locale.ROOT)).bind("now", clock.instant())
                 .fetch().rowsUpdated().thenReturn(tenant);
+    }
+
+    @Override
+    public Flux<TenantId> allIds() {
+        return database.sql("SELECT id FROM tenant ORDER BY id").map(row -> new TenantId(row.get("id", UUID.class))).all();
     }
 
     private static Tenant toTenant(Readable row) {

@@ -17,4 +17,6 @@ public interface PasswordResetTokens {
 
     /** Uses the token up if it still is unused; false when it was used meanwhile. */
     Mono<Boolean> use(TenantId tenant, UUID id, Instant at);
+
+    Mono<Long> deleteExpiredBefore(TenantId tenant, Instant cutoff);
 }

@@ -23,4 +23,7 @@ public interface RefreshTokens {
 
     /** Revokes every live refresh token of the user: all their sessions end at the next refresh. */
     Mono<Void> revokeAllOf(TenantId tenant, UUID userId, Instant at);
+
+    /** Deletes tokens that expired before {@code cutoff}; a revoked token is kept until then (reuse detection). */
+    Mono<Long> deleteExpiredBefore(TenantId tenant, Instant cutoff);
 }

@@ -1,6 +1,5 @@
 package io.hostrail.customer.service;
 
-import io.hostrail.audit.model.Actor;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.customer.model.Address;
 import io.hostrail.customer.model.Contact;
@@ -11,9 +10,11 @@ import io.hostrail.customer.model.TaxId;
 import io.hostrail.customer.port.out.Customers;
 import io.hostrail.identity.model.Principal;
 import io.hostrail.identity.model.UserKind;
+import io.hostrail.identity.service.Actors;
 import io.hostrail.shared.error.DomainException;
 import io.hostrail.shared.error.DomainException.FieldViolation;
 import io.hostrail.shared.error.ErrorCode;
+import io.hostrail.shared.error.FieldErrors;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.DomainEvents;
 import io.hostrail.shared.port.out.UnitOfWork;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -70,7 +70,7 @@ public final class CustomerService {
         return unitOfWork.inTransaction(() -> customers.create(customer)
                 .flatMap(created -> events.record(actor.tenant(), new CustomerCreated(created.id(), created.name(),
                                 created.email(), created.currency().getCurrencyCode()))
-                        .then(audit.record(actor.tenant(), actor(actor), "customer.created", "customer",
+                        .then(audit.record(actor.tenant(), Actors.of(actor), "customer.created", "customer",
                                 created.id().toString(), Map.of(), Map.of("name", created.name(), "email", created.email())))
                         .thenReturn(created)));
     }
@@ -115,7 +115,7 @@ public final class CustomerService {
                                     "The customer was changed by someone else meanwhile; reload it and try again.")))
                             .flatMap(updated -> events.record(actor.tenant(), new CustomerUpdated(updated.id(),
                                             updated.status().name().toLowerCase(Locale.ROOT), updated.version()))
-                                    .then(audit.record(actor.tenant(), actor(actor), "customer.updated", "customer",
+                                    .then(audit.record(actor.tenant(), Actors.of(actor), "customer.updated", "customer",
                                             id.toString(), Map.of("status", current.status().name().toLowerCase(Locale.ROOT),
                                                     "email", current.email()),
                                             Map.of("status", updated.status().name().toLowerCase(Locale.ROOT),
@@ -130,20 +130,20 @@ public final class CustomerService {
     }
 
     private static Customer validated(UUID id, Principal actor, CustomerDraft draft, Customer.Status status, long version) {
-        List<FieldViolation> errors = new ArrayList<>();
-        String name = field("name", errors, () -> required(draft.name()));
-        String email = field("email", errors, () -> required(draft.email()));
-        var currency = field("currency", errors, () -> Customer.currency(draft.currency()));
-        var language = field("language", errors, () -> Customer.language(draft.language() == null ? "en" : draft.language()));
-        TaxId taxId = draft.taxId() == null || draft.taxId().isBlank() ? null : field("taxId", errors, () -> new TaxId(draft.taxId()));
+        FieldErrors errors = new FieldErrors();
+        String name = errors.check("name", () -> FieldErrors.required(draft.name()));
+        String email = errors.check("email", () -> FieldErrors.required(draft.email()));
+        var currency = errors.check("currency", () -> Customer.currency(draft.currency()));
+        var language = errors.check("language", () -> Customer.language(draft.language() == null ? "en" : draft.language()));
+        TaxId taxId = draft.taxId() == null || draft.taxId().isBlank() ? null : errors.check("taxId", () -> new TaxId(draft.taxId()));
         AddressDraft a = draft.billingAddress();
-        Address address = a == null ? null : field("billingAddress", errors,
+        Address address = a == null ? null : errors.check("billingAddress",
                 () -> new Address(a.line1(), a.line2(), a.city(), a.region(), a.postalCode(), a.country()));
         List<Contact> contacts = new ArrayList<>();
         List<ContactDraft> contactDrafts = draft.contacts() == null ? List.of() : draft.contacts();
         for (int i = 0; i < contactDrafts.size(); i++) {
             ContactDraft c = contactDrafts.get(i);
-            Contact contact = field("contacts[" + i + "]", errors, () -> new Contact(c.name(), c.email(), c.phone(),
+            Contact contact = errors.check("contacts[" + i + "]", () -> new Contact(c.name(), c.email(), c.phone(),
                     Contact.Role.valueOf((c.role() == null ? "primary" : c.role()).strip().toUpperCase(Locale.ROOT))));
             if (contact != null) {
                 contacts.add(contact);
@@ -154,26 +154,11 @@ public final class CustomerService {
                 return new Customer(id, actor.tenant(), name, email, draft.company(), taxId, currency, language, status,
                         address, contacts, version);
             } catch (IllegalArgumentException e) {
-                errors.add(new FieldViolation(e.getMessage().contains("email") ? "email" : "name", e.getMessage()));
+                errors.add(e.getMessage().contains("email") ? "email" : "name", e.getMessage());
             }
         }
-        throw new DomainException(INVALID, "The customer has invalid fields.", errors);
-    }
-
-    private static <T> T field(String name, List<FieldViolation> errors, Supplier<T> value) {
-        try {
-            return value.get();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            errors.add(new FieldViolation(name, e.getMessage() == null ? "is required" : e.getMessage()));
-            return null;
-        }
-    }
-
-    private static String required(String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("is required");
-        }
-        return value;
+        errors.throwIfAny(INVALID, "The customer has invalid fields.");
+        throw new IllegalStateException("unreachable: a customer either validates or has errors");
     }
 
     private static Customer.Status status(String value) {
@@ -185,13 +170,6 @@ public final class CustomerService {
         }
     }
 
-    private static Actor actor(Principal principal) {
-        return switch (principal.kind()) {
-            case API_KEY -> Actor.apiKey(principal.userId(), principal.email());
-            case CLIENT -> Actor.clientUser(principal.userId(), principal.email());
-            case STAFF -> Actor.staffUser(principal.userId(), principal.email());
-        };
-    }
 
     private static DomainException notFound(UUID id) {
         return new DomainException(NOT_FOUND, "No customer " + id + " exists.");

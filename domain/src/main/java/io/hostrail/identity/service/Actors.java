@@ -6,12 +6,12 @@ import io.hostrail.identity.model.User;
 import io.hostrail.identity.model.UserKind;
 
 /** Who did it, as the audit trail names people. */
-final class Actors {
+public final class Actors {
 
     private Actors() {
     }
 
-    static Actor of(Principal principal) {
+    public static Actor of(Principal principal) {
         String display = principal.email() == null ? principal.userId().toString() : principal.email();
         return switch (principal.kind()) {
             case CLIENT -> Actor.clientUser(principal.userId(), display);
@@ -20,7 +20,7 @@ final class Actors {
         };
     }
 
-    static Actor of(User user) {
+    public static Actor of(User user) {
         return user.kind() == UserKind.CLIENT ? Actor.clientUser(user.id(), user.email()) : Actor.staffUser(user.id(), user.email());
     }
 }

@@ -1,0 +1,48 @@
+package io.hostrail.shared.error;
+
+import io.hostrail.shared.error.DomainException.FieldViolation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Collects what is wrong with a request field by field, so one answer names every bad field instead of the first.
+ * Value constructors signal a bad value with {@link IllegalArgumentException}; {@link #check} turns that into a
+ * violation of the named field.
+ */
+public final class FieldErrors {
+
+    private final List<FieldViolation> violations = new ArrayList<>();
+
+    /** The value, or null after recording why the field is wrong. */
+    public <T> T check(String field, Supplier<T> value) {
+        try {
+            return value.get();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            add(field, e.getMessage() == null ? "is required" : e.getMessage());
+            return null;
+        }
+    }
+
+    public void add(String field, String message) {
+        violations.add(new FieldViolation(field, message));
+    }
+
+    public boolean isEmpty() {
+        return violations.isEmpty();
+    }
+
+    /** Throws the collected violations under {@code code}, if there are any. */
+    public void throwIfAny(ErrorCode code, String detail) {
+        if (!violations.isEmpty()) {
+            throw new DomainException(code, detail, List.copyOf(violations));
+        }
+    }
+
+    public static String required(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("is required");
+        }
+        return value.strip();
+    }
+}

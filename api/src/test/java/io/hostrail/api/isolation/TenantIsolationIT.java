@@ -445,6 +445,11 @@ class TenantIsolationIT {
             if (optional && (isReadOnly(propertySchema) || leadsBack(propertySchema, refsInProgress))) {
                 continue;
             }
+            // An optional reference to another item (a product's group): a random id would name nothing, and the
+            // operation would refuse it before it ever reached the item under test.
+            if (optional && "uuid".equals(propertySchema.path("format").asString(""))) {
+                continue;
+            }
             object.set(property.getKey(), sample(propertySchema, at + "." + property.getKey(), refsInProgress));
         }
         return object;

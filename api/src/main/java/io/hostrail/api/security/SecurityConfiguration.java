@@ -2,7 +2,10 @@ package io.hostrail.api.security;
 
 import io.hostrail.adapters.security.JwtAccessTokens;
 import io.hostrail.adapters.security.SigningKeys;
+import io.hostrail.api.config.HostrailProperties;
 import io.hostrail.api.error.ProblemResponseWriter;
+import io.hostrail.api.idempotency.IdempotencyKeyFilter;
+import io.hostrail.shared.idempotency.IdempotentRequests;
 import io.hostrail.identity.service.ApiKeyService;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +54,8 @@ public class SecurityConfiguration {
 
     @Bean
     public SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, SecurityProperties properties,
-            ReactiveJwtDecoder jwtDecoder, ProblemResponseWriter problems, ApiKeyService apiKeys) {
+            ReactiveJwtDecoder jwtDecoder, ProblemResponseWriter problems, ApiKeyService apiKeys,
+            IdempotentRequests idempotentRequests, HostrailProperties hostrail) {
         List<String> publicPaths = new ArrayList<>(List.of(ALWAYS_PUBLIC));
         publicPaths.addAll(properties.publicPaths());
         return http
@@ -91,6 +95,9 @@ public class SecurityConfiguration {
                 .addFilterAt(ApiKeyAuthentication.filter(apiKeys, ProblemAuthenticationHandlers.entryPoint(problems)),
                         SecurityWebFiltersOrder.AUTHENTICATION)
                 .addFilterAfter(new TenantContextFilter(), SecurityWebFiltersOrder.AUTHORIZATION)
+                // Behind authorization, so a refused request never claims a key.
+                .addFilterAfter(new IdempotencyKeyFilter(idempotentRequests,
+                        Math.toIntExact(hostrail.maxRequestBody().toBytes())), SecurityWebFiltersOrder.AUTHORIZATION)
                 .build();
     }
 

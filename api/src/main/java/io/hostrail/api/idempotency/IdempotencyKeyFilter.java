@@ -1,0 +1,166 @@
+package io.hostrail.api.idempotency;
+
+import io.hostrail.api.security.HostrailAuthentication;
+import io.hostrail.identity.model.Principal;
+import io.hostrail.shared.idempotency.IdempotentRequests;
+import io.hostrail.shared.idempotency.IdempotentRequests.Proceed;
+import io.hostrail.shared.idempotency.IdempotentRequests.Replay;
+import io.hostrail.shared.idempotency.IdempotentResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Honours {@code Idempotency-Key} on POSTs under {@code /api/v1} by authenticated callers: the first request under a
+ * key runs and, if it succeeds, its answer is stored; the same request again is answered from the store with
+ * {@code Idempotent-Replayed: true} and runs nothing. The rules are {@link IdempotentRequests}'.
+ *
+ * <p>The request is fingerprinted by method, path, query, content type and body, so the body is read here (bounded
+ * by the request body limit) and handed on unchanged.
+ */
+public final class IdempotencyKeyFilter implements WebFilter {
+
+    public static final String HEADER = "Idempotency-Key";
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyKeyFilter.class);
+
+    private final IdempotentRequests requests;
+    private final int maxBodyBytes;
+
+    public IdempotencyKeyFilter(IdempotentRequests requests, int maxBodyBytes) {
+        this.requests = requests;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String key = exchange.getRequest().getHeaders().getFirst(HEADER);
+        if (key == null || exchange.getRequest().getMethod() != HttpMethod.POST
+                || !exchange.getRequest().getPath().value().startsWith("/api/v1/")) {
+            return chain.filter(exchange);
+        }
+        return ReactiveSecurityContextHolder.getContext()
+                .map(SecurityContext::getAuthentication)
+                .filter(HostrailAuthentication.class::isInstance)
+                .map(authentication -> Optional.of(((HostrailAuthentication) authentication).getPrincipal()))
+                .defaultIfEmpty(Optional.empty())
+                .flatMap(caller -> caller.map(principal -> idempotently(exchange, chain, principal, key))
+                        .orElseGet(() -> chain.filter(exchange)));
+    }
+
+    private Mono<Void> idempotently(ServerWebExchange exchange, WebFilterChain chain, Principal caller, String key) {
+        IdempotentRequests.requireValidKey(key);
+        return DataBufferUtils.join(exchange.getRequest().getBody(), maxBodyBytes)
+                .map(IdempotencyKeyFilter::drain)
+                .defaultIfEmpty(new byte[0])
+                .flatMap(body -> requests.begin(caller.tenant(), caller.userId(), key, fingerprint(exchange, body))
+                        .flatMap(decision -> switch (decision) {
+                            case Replay replay -> replay(exchange.getResponse(), replay.response());
+                            case Proceed proceed -> run(exchange, chain, caller, key, body);
+                        }));
+    }
+
+    private Mono<Void> run(ServerWebExchange exchange, WebFilterChain chain, Principal caller, String key, byte[] body) {
+        AtomicReference<byte[]> answered = new AtomicReference<>();
+        ServerHttpResponse original = exchange.getResponse();
+        ServerHttpResponseDecorator response = new ServerHttpResponseDecorator(original) {
+            @Override
+            public Mono<Void> writeWith(Publisher<? extends DataBuffer> content) {
+                return DataBufferUtils.join(Flux.from(content)).flatMap(joined -> {
+                    byte[] bytes = new byte[joined.readableByteCount()];
+                    joined.toByteBuffer(joined.readPosition(), ByteBuffer.wrap(bytes), 0, bytes.length);
+                    answered.set(bytes);
+                    return super.writeWith(Mono.just(joined));
+                });
+            }
+        };
+        ServerHttpRequestDecorator request = new ServerHttpRequestDecorator(exchange.getRequest()) {
+            @Override
+            public Flux<DataBuffer> getBody() {
+                return Flux.defer(() -> Flux.just(original.bufferFactory().wrap(body)));
+            }
+        };
+        return chain.filter(exchange.mutate().request(request).response(response).build())
+                .then(Mono.defer(() -> settle(caller, key, original, answered.get())))
+                .onErrorResume(error -> requests.release(caller.tenant(), caller.userId(), key)
+                        .onErrorResume(releaseFailure -> {
+                            log.warn("Could not release Idempotency-Key after a failed request", releaseFailure);
+                            return Mono.empty();
+                        })
+                        .then(Mono.error(error)));
+    }
+
+    /** Keeps a successful answer for retries; gives the key up after any other, since nothing took effect. */
+    private Mono<Void> settle(Principal caller, String key, ServerHttpResponse response, byte[] body) {
+        HttpStatusCode status = response.getStatusCode() == null ? HttpStatus.OK : response.getStatusCode();
+        if (!status.is2xxSuccessful()) {
+            return requests.release(caller.tenant(), caller.userId(), key);
+        }
+        HttpHeaders headers = response.getHeaders();
+        return requests.complete(caller.tenant(), caller.userId(), key, new IdempotentResponse(status.value(),
+                headers.getFirst(HttpHeaders.CONTENT_TYPE), headers.getFirst(HttpHeaders.LOCATION),
+                body == null ? new byte[0] : body));
+    }
+
+    private static Mono<Void> replay(ServerHttpResponse response, IdempotentResponse stored) {
+        response.setStatusCode(HttpStatusCode.valueOf(stored.status()));
+        HttpHeaders headers = response.getHeaders();
+        if (stored.contentType() != null) {
+            headers.set(HttpHeaders.CONTENT_TYPE, stored.contentType());
+        }
+        if (stored.location() != null) {
+            headers.set(HttpHeaders.LOCATION, stored.location());
+        }
+        headers.set(REPLAYED_HEADER, "true");
+        byte[] body = stored.body();
+        return body.length == 0 ? response.setComplete() : response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
+    private static String fingerprint(ServerWebExchange exchange, byte[] body) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            var request = exchange.getRequest();
+            String contentType = request.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
+            digest.update((request.getMethod().name() + ' ' + request.getURI().getRawPath() + '?'
+                    + (request.getURI().getRawQuery() == null ? "" : request.getURI().getRawQuery()) + '\n'
+                    + (contentType == null ? "" : contentType) + '\n').getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static byte[] drain(DataBuffer buffer) {
+        try {
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            return bytes;
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+}

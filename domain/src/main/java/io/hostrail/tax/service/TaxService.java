@@ -1,0 +1,182 @@
+package io.hostrail.tax.service;
+
+import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.identity.model.Principal;
+import io.hostrail.identity.service.Actors;
+import io.hostrail.shared.error.DomainException;
+import io.hostrail.shared.error.ErrorCode;
+import io.hostrail.shared.error.FieldErrors;
+import io.hostrail.shared.model.IdGenerator;
+import io.hostrail.shared.model.Money;
+import io.hostrail.shared.port.out.UnitOfWork;
+import io.hostrail.tax.model.TaxCalculation;
+import io.hostrail.tax.model.TaxRate;
+import io.hostrail.tax.model.TaxRule;
+import io.hostrail.tax.port.out.TaxRules;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The tenant's tax rules, and what they charge on a set of lines at a place. */
+public final class TaxService {
+
+    public static final ErrorCode NOT_FOUND = ErrorCode.notFound("tax_rule.not_found");
+    public static final ErrorCode INVALID = ErrorCode.validation("tax_rule.invalid");
+    public static final ErrorCode QUOTE_INVALID = ErrorCode.validation("tax_quote.invalid");
+    public static final ErrorCode STALE = ErrorCode.conflict("version.stale");
+
+    public record RuleDraft(String name, String country, String region, String percent, Boolean compound, Integer sequence) {
+    }
+
+    public record QuoteDraft(String currency, String country, String region, String basis, String rounding,
+            List<String> amounts) {
+    }
+
+    /** The rules that applied, in order, and the calculation. */
+    public record Quote(List<TaxRule> rules, TaxCalculation.Result result) {
+    }
+
+    private final TaxRules rules;
+    private final UnitOfWork unitOfWork;
+    private final AuditTrail audit;
+    private final IdGenerator ids;
+
+    public TaxService(TaxRules rules, UnitOfWork unitOfWork, AuditTrail audit, IdGenerator ids) {
+        this.rules = rules;
+        this.unitOfWork = unitOfWork;
+        this.audit = audit;
+        this.ids = ids;
+    }
+
+    public Mono<TaxRule> create(Principal actor, RuleDraft draft) {
+        return Mono.fromCallable(() -> rule(ids.newId(), actor, draft, 0))
+                .flatMap(rule -> unitOfWork.inTransaction(() -> rules.create(rule)
+                        .flatMap(created -> audit.record(actor.tenant(), Actors.of(actor), "tax_rule.created", "tax_rule",
+                                created.id().toString(), Map.of(), summary(created)).thenReturn(created))));
+    }
+
+    public Mono<TaxRule> get(Principal actor, UUID id) {
+        return unitOfWork.inTransaction(() -> rules.find(actor.tenant(), id)).switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    public Flux<TaxRule> list(Principal actor, String country) {
+        String code;
+        try {
+            code = country == null ? null : TaxRule.country(country);
+        } catch (IllegalArgumentException e) {
+            return Flux.error(invalid(INVALID, "The filter has invalid values.", e));
+        }
+        return unitOfWork.inTransactionMany(() -> rules.list(actor.tenant(), code));
+    }
+
+    public Mono<TaxRule> update(Principal actor, UUID id, RuleDraft draft, long expectedVersion) {
+        return unitOfWork.inTransaction(() -> rules.find(actor.tenant(), id)
+                .switchIfEmpty(Mono.error(() -> notFound(id)))
+                .flatMap(current -> Mono.fromCallable(() -> rule(id, actor, draft, current.version()))
+                        .flatMap(changed -> rules.update(changed, expectedVersion))
+                        .switchIfEmpty(Mono.error(() -> new DomainException(STALE,
+                                "The tax rule was changed by someone else meanwhile; reload it and try again.")))
+                        .flatMap(updated -> audit.record(actor.tenant(), Actors.of(actor), "tax_rule.updated", "tax_rule",
+                                id.toString(), summary(current), summary(updated)).thenReturn(updated))));
+    }
+
+    public Mono<Void> delete(Principal actor, UUID id) {
+        return unitOfWork.inTransaction(() -> rules.find(actor.tenant(), id)
+                .switchIfEmpty(Mono.error(() -> notFound(id)))
+                .flatMap(current -> rules.delete(actor.tenant(), id)
+                        .then(audit.record(actor.tenant(), Actors.of(actor), "tax_rule.deleted", "tax_rule", id.toString(),
+                                summary(current), Map.of())))
+                .then());
+    }
+
+    /** The taxes the tenant's rules charge on the lines at the place, without recording anything. */
+    public Mono<Quote> quote(Principal actor, QuoteDraft draft) {
+        FieldErrors errors = new FieldErrors();
+        Currency currency = errors.check("currency", () -> Money.zero(FieldErrors.required(draft.currency())).currency());
+        String country = errors.check("country", () -> TaxRule.country(draft.country()));
+        TaxCalculation.Basis basis = errors.check("basis",
+                () -> TaxCalculation.Basis.valueOf(choice(draft.basis(), "exclusive", "exclusive or inclusive")));
+        TaxCalculation.Rounding rounding = errors.check("rounding",
+                () -> TaxCalculation.Rounding.valueOf(choice(draft.rounding(), "per_line", "per_line or per_invoice")));
+        List<Money> amounts = new ArrayList<>();
+        List<String> drafts = draft.amounts() == null ? List.of() : draft.amounts();
+        for (int i = 0; i < drafts.size(); i++) {
+            String amount = drafts.get(i);
+            Money money = currency == null ? null : errors.check("amounts[" + i + "]", () -> {
+                Money parsed = Money.parse(FieldErrors.required(amount), currency.getCurrencyCode());
+                if (parsed.isNegative()) {
+                    throw new IllegalArgumentException("must not be negative");
+                }
+                return parsed;
+            });
+            amounts.add(money);
+        }
+        try {
+            errors.throwIfAny(QUOTE_INVALID, "The tax quote has invalid fields.");
+        } catch (DomainException e) {
+            return Mono.error(e);
+        }
+        String region = draft.region() == null || draft.region().isBlank() ? null : draft.region().strip();
+        return unitOfWork.inTransactionMany(() -> rules.list(actor.tenant(), country))
+                .filter(rule -> rule.appliesTo(country, region))
+                .sort(Comparator.comparingInt(TaxRule::sequence).thenComparing(rule -> rule.region() == null ? "" : rule.region()))
+                .collectList()
+                .map(applied -> new Quote(applied, TaxCalculation.calculate(currency, amounts,
+                        applied.stream().map(TaxRule::rate).toList(), basis, rounding)));
+    }
+
+    private static TaxRule rule(UUID id, Principal actor, RuleDraft draft, long version) {
+        FieldErrors errors = new FieldErrors();
+        String name = errors.check("name", () -> FieldErrors.required(draft.name()));
+        BigDecimal percent = errors.check("percent", () -> {
+            try {
+                return new BigDecimal(FieldErrors.required(draft.percent()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + draft.percent() + "' is not a decimal number");
+            }
+        });
+        TaxRate rate = name == null || percent == null ? null
+                : errors.check("percent", () -> new TaxRate(name, percent, Boolean.TRUE.equals(draft.compound())));
+        errors.throwIfAny(INVALID, "The tax rule has invalid fields.");
+        try {
+            return new TaxRule(id, actor.tenant(), draft.country(), draft.region(), rate,
+                    draft.sequence() == null ? 0 : draft.sequence(), version);
+        } catch (IllegalArgumentException e) {
+            throw invalid(INVALID, "The tax rule has invalid fields.", e);
+        }
+    }
+
+    /** Rule messages name their field first: "country: 'XX' is not ...". */
+    private static DomainException invalid(ErrorCode code, String detail, IllegalArgumentException e) {
+        String[] fieldAndMessage = e.getMessage().split(": ", 2);
+        return new DomainException(code, detail, List.of(new DomainException.FieldViolation(
+                fieldAndMessage.length == 2 ? fieldAndMessage[0] : "rule",
+                fieldAndMessage.length == 2 ? fieldAndMessage[1] : e.getMessage())));
+    }
+
+    /** The enum constant name for a wire value among {@code allowed}, or the fallback when absent. */
+    private static String choice(String value, String fallback, String allowed) {
+        String wire = value == null || value.isBlank() ? fallback : value.strip().toLowerCase(Locale.ROOT);
+        if (!List.of(allowed.split(" or ")).contains(wire)) {
+            throw new IllegalArgumentException("must be " + allowed);
+        }
+        return wire.toUpperCase(Locale.ROOT);
+    }
+
+    private static Map<String, String> summary(TaxRule rule) {
+        return Map.of("name", rule.rate().name(), "country", rule.country(),
+                "region", rule.region() == null ? "" : rule.region(), "percent", rule.rate().percent().toPlainString(),
+                "compound", Boolean.toString(rule.rate().compound()));
+    }
+
+    private static DomainException notFound(UUID id) {
+        return new DomainException(NOT_FOUND, "No tax rule " + id + " exists.");
+    }
+}

@@ -21,6 +21,9 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
     /** Half-even is the default for money unless a tax rule says otherwise. */
     public static final RoundingMode DEFAULT_ROUNDING = RoundingMode.HALF_EVEN;
 
+    /** Whole major units an amount may have: 10^15 is beyond any invoice and safely inside a long of minor units. */
+    static final int MAX_MAJOR_DIGITS = 15;
+
     public Money {
         Objects.requireNonNull(currency, "currency");
         if (currency.getDefaultFractionDigits() < 0) {
@@ -48,6 +51,15 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
     public static Money of(BigDecimal majorUnits, String currencyCode) {
         Currency currency = currency(currencyCode);
         Objects.requireNonNull(majorUnits, "amount");
+        // Checked on the stripped form first: "1E+99999999" must be refused, not expanded into memory.
+        BigDecimal stripped = majorUnits.stripTrailingZeros();
+        if (stripped.precision() - stripped.scale() > MAX_MAJOR_DIGITS) {
+            throw new IllegalArgumentException("amount " + majorUnits + " is too large");
+        }
+        if (stripped.scale() > currency.getDefaultFractionDigits()) {
+            throw new IllegalArgumentException("amount " + majorUnits.toPlainString() + " has more decimal places than "
+                    + currency.getCurrencyCode() + " allows (" + currency.getDefaultFractionDigits() + ")");
+        }
         BigDecimal minor = majorUnits.movePointRight(currency.getDefaultFractionDigits());
         try {
             return new Money(minor.longValueExact(), currency);
@@ -61,7 +73,7 @@ public record Money(long minorUnits, Currency currency) implements Comparable<Mo
         Objects.requireNonNull(majorUnits, "amount");
         try {
             return of(new BigDecimal(majorUnits.trim()), currencyCode);
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("amount '" + majorUnits + "' is not a decimal number", e);
         }
     }

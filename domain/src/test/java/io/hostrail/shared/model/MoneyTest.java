@@ -390,4 +390,16 @@ class MoneyTest {
                 .map(part -> BigInteger.valueOf(part.minorUnits()))
                 .reduce(BigInteger.ZERO, BigInteger::add);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1E+99999999", "1E+2147483647", "1E-99999999", "9999999999999999", "1e400"})
+    void hugeOrTinyExponentsAreRefusedQuicklyNotExpanded(String amount) {
+        assertThatThrownBy(() -> Money.parse(amount, "EUR")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void fifteenWholeDigitsAreTheMost() {
+        assertThat(Money.parse("999999999999999.99", "EUR").minorUnits()).isEqualTo(99_999_999_999_999_999L);
+        assertThat(Money.parse("1.50E+2", "EUR").minorUnits()).isEqualTo(15_000L);
+    }
 }

@@ -71,7 +71,7 @@ public class ProductController {
             @Schema(example = "0") @PositiveOrZero Integer minQuantity,
             @Schema(example = "100") @Min(1) Integer maxQuantity,
             @Schema(description = "Price per unit: one for each cycle and currency the product has")
-            @NotNull @Size(max = 50) List<@Valid PriceBody> prices) {
+            @NotNull @Size(max = 50) List<@NotNull @Valid PriceBody> prices) {
 
         OptionDraft draft() {
             return new OptionDraft(id, name, unit, minQuantity, maxQuantity, prices.stream().map(PriceBody::draft).toList());
@@ -93,9 +93,9 @@ public class ProductController {
             @Schema(example = "starter_5gb", description = "WHM package; hosting products only") @Size(max = 64) String whmPackage,
             @Schema(example = "eu-shared", description = "Servers that may carry it; hosting products only") @Size(max = 64)
             String serverGroup,
-            @NotNull @Size(min = 1, max = 50) List<@Valid PriceBody> prices,
-            @Size(max = 50) List<@Valid OptionBody> options,
-            @Schema(description = "Products of kind addon offered with this one") @Size(max = 100) List<UUID> addonIds,
+            @NotNull @Size(min = 1, max = 50) List<@NotNull @Valid PriceBody> prices,
+            @Size(max = 50) List<@NotNull @Valid OptionBody> options,
+            @Schema(description = "Products of kind addon offered with this one") @Size(max = 100) List<@NotNull UUID> addonIds,
             @Schema(example = "0", description = "Required when updating: the version you read") @PositiveOrZero Long version) {
 
         ProductDraft draft() {

@@ -120,6 +120,40 @@ class CatalogIT {
     }
 
     @Test
+    @DisplayName("null list items, a repeated option id and an offered add-on turning into something else are refused")
+    void structuralMistakes() {
+        for (String listWithNull : List.of("prices", "options", "addonIds")) {
+            Map<String, Object> product = hosting("Broken");
+            List<Object> withNull = new ArrayList<>();
+            withNull.add(null);
+            product.put(listWithNull, withNull);
+            post("/api/v1/products", product).expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+
+        Map<?, ?> created = post("/api/v1/products", hosting("Starter")).expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        Map<?, ?> option = (Map<?, ?>) ((List<?>) created.get("options")).getFirst();
+        Map<String, Object> twice = hosting("Starter");
+        twice.put("version", 0);
+        twice.put("options", List.of(option, Map.of("id", option.get("id"), "name", "Other disk", "prices", option.get("prices"))));
+        put("/api/v1/products/" + created.get("id"), twice).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("options[1].id");
+
+        String backups = id(post("/api/v1/products", addon("Backups")).expectStatus().isCreated());
+        Map<String, Object> offering = hosting("Offering");
+        offering.put("addonIds", List.of(backups));
+        post("/api/v1/products", offering).expectStatus().isCreated();
+        Map<String, Object> nowAService = addon("Backups");
+        nowAService.put("kind", "service");
+        nowAService.put("version", 0);
+        put("/api/v1/products/" + backups, nowAService).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("kind");
+        get("/api/v1/products/" + backups).expectBody().jsonPath("$.kind").isEqualTo("addon").jsonPath("$.version").isEqualTo(0);
+        get("/api/v1/products").expectBody().jsonPath("$.items.length()").isEqualTo(3);
+    }
+
+    @Test
     @DisplayName("products are listed by kind, group and status, page by page")
     void listing() {
         String groupId = id(post("/api/v1/product-groups", Map.of("name", "VPS")).expectStatus().isCreated());
@@ -156,6 +190,7 @@ class CatalogIT {
         refused(p -> p.put("prices", List.of(priceBody("monthly", "EUR", "-1.00", "0"))), "prices[0]");
         refused(p -> p.put("prices", List.of(priceBody("weekly", "EUR", "1.00", "0"))), "prices[0].cycle");
         refused(p -> p.put("prices", List.of(priceBody("monthly", "EUR", "ten", "0"))), "prices[0].amount");
+        refused(p -> p.put("prices", List.of(priceBody("monthly", "EUR", "1E+99999999", "0"))), "prices[0].amount");
         refused(p -> p.put("prices", List.of()), "prices");
         refused(p -> p.put("prices", List.of(priceBody("monthly", "EUR", "1", "0"), priceBody("monthly", "EUR", "2", "0"))),
                 "prices");

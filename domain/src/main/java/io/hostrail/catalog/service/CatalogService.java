@@ -150,6 +150,7 @@ public final class CatalogService {
         return unitOfWork.inTransaction(() -> catalog.findProduct(actor.tenant(), id)
                 .switchIfEmpty(Mono.error(() -> productNotFound(id)))
                 .flatMap(current -> validated(actor, id, draft, current)
+                        .flatMap(changed -> stillAnAddonIfOffered(current, changed))
                         .flatMap(changed -> catalog.updateProduct(changed, expectedVersion))
                         .switchIfEmpty(Mono.error(CatalogService::stale))
                         .flatMap(updated -> events.record(actor.tenant(), new ProductUpdated(updated.id(),
@@ -157,6 +158,18 @@ public final class CatalogService {
                                 .then(audit.record(actor.tenant(), Actors.of(actor), "product.updated", "product",
                                         id.toString(), summary(current), summary(updated)))
                                 .thenReturn(updated))));
+    }
+
+    /** Products offer only add-ons: one that others offer stays an add-on until they stop offering it. */
+    private Mono<Product> stillAnAddonIfOffered(Product current, Product changed) {
+        if (current.kind() != Product.Kind.ADDON || changed.kind() == Product.Kind.ADDON) {
+            return Mono.just(changed);
+        }
+        return catalog.isOfferedAsAddon(changed.tenant(), changed.id()).flatMap(offered -> offered
+                ? Mono.error(new DomainException(PRODUCT_INVALID, "The product is offered as an add-on by other products.",
+                        List.of(new DomainException.FieldViolation("kind",
+                                "stays addon while other products offer it; remove it from their addonIds first"))))
+                : Mono.just(changed));
     }
 
     /**
@@ -181,11 +194,16 @@ public final class CatalogService {
                 : current.options().stream().map(ConfigOption::id).collect(Collectors.toSet());
         List<ConfigOption> options = new ArrayList<>();
         List<OptionDraft> optionDrafts = draft.options() == null ? List.of() : draft.options();
+        Set<UUID> optionIdsSent = new HashSet<>();
         for (int i = 0; i < optionDrafts.size(); i++) {
             OptionDraft o = optionDrafts.get(i);
             String at = "options[" + i + "]";
             if (o.id() != null && !knownOptionIds.contains(o.id())) {
                 errors.add(at + ".id", "is not an option of this product; leave it out for a new option");
+                continue;
+            }
+            if (o.id() != null && !optionIdsSent.add(o.id())) {
+                errors.add(at + ".id", "names the same option as an earlier one");
                 continue;
             }
             List<Price> optionPrices = prices(at + ".prices", o.prices(), errors);

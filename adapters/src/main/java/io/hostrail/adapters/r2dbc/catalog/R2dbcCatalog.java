@@ -148,6 +148,12 @@ public final class R2dbcCatalog implements Catalog {
     }
 
     @Override
+    public Mono<Boolean> isOfferedAsAddon(TenantId tenant, UUID id) {
+        return database.sql("SELECT EXISTS (SELECT 1 FROM product_addon WHERE tenant_id = :tenant AND addon_id = :id) AS offered")
+                .bind("tenant", tenant.value()).bind("id", id).map(row -> row.get("offered", Boolean.class)).one();
+    }
+
+    @Override
     public Mono<Product> updateProduct(Product product, long expectedVersion) {
         return bindProduct(database.sql("""
                         UPDATE product SET group_id = :groupId, kind = :kind, name = :name, description = :description,

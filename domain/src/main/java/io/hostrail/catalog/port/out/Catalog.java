@@ -31,6 +31,9 @@ public interface Catalog {
     /** Products in id order after {@code afterId}, optionally of one group, kind and some statuses. */
     Flux<Product> listProducts(TenantId tenant, ProductFilter filter, UUID afterId, int limit);
 
+    /** True when some product offers {@code id} as an add-on. */
+    Mono<Boolean> isOfferedAsAddon(TenantId tenant, UUID id);
+
     /** Empty when {@code expectedVersion} no longer holds. */
     Mono<Product> updateProduct(Product product, long expectedVersion);
 

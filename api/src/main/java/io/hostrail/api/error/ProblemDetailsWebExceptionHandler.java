@@ -82,6 +82,11 @@ public class ProblemDetailsWebExceptionHandler implements WebExceptionHandler {
         return headers.getContentLength() > 0 || headers.containsHeader("Transfer-Encoding");
     }
 
+    /** The status the error will be answered with. */
+    public static int statusOf(Throwable error) {
+        return toProblem(error).getStatus();
+    }
+
     static ProblemDetail toProblem(Throwable error) {
         return switch (error) {
             case DomainException domain -> fromDomain(domain);

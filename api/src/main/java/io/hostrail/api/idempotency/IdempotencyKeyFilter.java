@@ -1,5 +1,6 @@
 package io.hostrail.api.idempotency;
 
+import io.hostrail.api.error.ProblemDetailsWebExceptionHandler;
 import io.hostrail.api.security.HostrailAuthentication;
 import io.hostrail.identity.model.Principal;
 import io.hostrail.shared.idempotency.IdempotentRequests;
@@ -12,7 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.web.server.ServerWebExchange;
@@ -85,16 +88,16 @@ public final class IdempotencyKeyFilter implements WebFilter {
     }
 
     private Mono<Void> run(ServerWebExchange exchange, WebFilterChain chain, Principal caller, String key, byte[] body) {
-        AtomicReference<byte[]> answered = new AtomicReference<>();
         ServerHttpResponse original = exchange.getResponse();
+        AtomicBoolean settled = new AtomicBoolean();
         ServerHttpResponseDecorator response = new ServerHttpResponseDecorator(original) {
             @Override
             public Mono<Void> writeWith(Publisher<? extends DataBuffer> content) {
                 return DataBufferUtils.join(Flux.from(content)).flatMap(joined -> {
                     byte[] bytes = new byte[joined.readableByteCount()];
                     joined.toByteBuffer(joined.readPosition(), ByteBuffer.wrap(bytes), 0, bytes.length);
-                    answered.set(bytes);
-                    return super.writeWith(Mono.just(joined));
+                    // Kept before the answer leaves, so a retry right behind it is replayed rather than told to wait.
+                    return settle(settled, caller, key, original, bytes).then(super.writeWith(Mono.just(joined)));
                 });
             }
         };
@@ -104,26 +107,53 @@ public final class IdempotencyKeyFilter implements WebFilter {
                 return Flux.defer(() -> Flux.just(original.bufferFactory().wrap(body)));
             }
         };
-        return chain.filter(exchange.mutate().request(request).response(response).build())
-                .then(Mono.defer(() -> settle(caller, key, original, answered.get())))
-                .onErrorResume(error -> requests.release(caller.tenant(), caller.userId(), key)
-                        .onErrorResume(releaseFailure -> {
-                            log.warn("Could not release Idempotency-Key after a failed request", releaseFailure);
-                            return Mono.empty();
-                        })
-                        .then(Mono.error(error)));
+        Mono<Void> work = chain.filter(exchange.mutate().request(request).response(response).build())
+                .then(Mono.defer(() -> settle(settled, caller, key, original, new byte[0])))
+                .onErrorResume(error -> refusedUnchanged(error) && settled.compareAndSet(false, true)
+                        ? quietly(requests.release(caller.tenant(), caller.userId(), key), "release")
+                                .then(Mono.error(error))
+                        : Mono.error(error));
+        // A client that gives up must not stop the work halfway: cancelled after it took effect but before its answer
+        // was kept, the key would stay claimed for a day. The work runs to its end, and the retry gets its answer.
+        return Mono.deferContextual(context -> Mono.fromFuture(work.contextWrite(context).toFuture(), true));
     }
 
-    /** Keeps a successful answer for retries; gives the key up after any other, since nothing took effect. */
-    private Mono<Void> settle(Principal caller, String key, ServerHttpResponse response, byte[] body) {
+    /**
+     * Keeps a successful answer for retries, once, and gives the key up after a refusal (a 4xx changed nothing).
+     * An answer carrying a secret shown once ({@code Cache-Control: no-store}) is recorded as withheld, not kept.
+     * Never fails: the answer is already decided, and a bookkeeping failure must not turn it into an error.
+     */
+    private Mono<Void> settle(AtomicBoolean settled, Principal caller, String key, ServerHttpResponse response,
+            byte[] body) {
+        if (!settled.compareAndSet(false, true)) {
+            return Mono.empty();
+        }
         HttpStatusCode status = response.getStatusCode() == null ? HttpStatus.OK : response.getStatusCode();
+        if (status.is4xxClientError()) {
+            return quietly(requests.release(caller.tenant(), caller.userId(), key), "release");
+        }
         if (!status.is2xxSuccessful()) {
-            return requests.release(caller.tenant(), caller.userId(), key);
+            return Mono.empty();
         }
         HttpHeaders headers = response.getHeaders();
-        return requests.complete(caller.tenant(), caller.userId(), key, new IdempotentResponse(status.value(),
-                headers.getFirst(HttpHeaders.CONTENT_TYPE), headers.getFirst(HttpHeaders.LOCATION),
-                body == null ? new byte[0] : body));
+        String location = headers.getFirst(HttpHeaders.LOCATION);
+        boolean secret = headers.getCacheControl() != null && headers.getCacheControl().contains("no-store");
+        IdempotentResponse answer = secret ? IdempotentResponse.withheld(status.value(), location)
+                : new IdempotentResponse(status.value(), headers.getFirst(HttpHeaders.CONTENT_TYPE), location, body, false);
+        return quietly(requests.complete(caller.tenant(), caller.userId(), key, answer), "keep the answer under");
+    }
+
+    /** Errors answered 4xx were refusals before anything changed; anything else may have taken effect. */
+    private static boolean refusedUnchanged(Throwable error) {
+        return error instanceof AccessDeniedException || error instanceof AuthenticationException
+                || ProblemDetailsWebExceptionHandler.statusOf(error) < 500;
+    }
+
+    private static Mono<Void> quietly(Mono<Void> bookkeeping, String what) {
+        return bookkeeping.onErrorResume(failure -> {
+            log.warn("Could not {} an Idempotency-Key; it stays claimed until it expires", what, failure);
+            return Mono.empty();
+        });
     }
 
     private static Mono<Void> replay(ServerHttpResponse response, IdempotentResponse stored) {

@@ -124,6 +124,35 @@ class IdempotencyKeyIT {
     }
 
     @Test
+    @DisplayName("an answer holding a secret shown once is not kept: the retry is told it succeeded, and nothing is created")
+    void secretsAreNotReplayed() {
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = Map.of("name", "ci", "scopes", List.of("invoice:read"));
+        keyed(key).post().uri("/api/v1/api-keys").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isCreated().expectHeader().cacheControl(org.springframework.http.CacheControl.noStore());
+        keyed(key).post().uri("/api/v1/api-keys").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.code").isEqualTo("idempotency.answer_withheld")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("/api/v1/api-keys/"));
+        http.get().uri("/api/v1/api-keys").headers(h -> h.setBearerAuth(ownerToken)).exchange()
+                .expectBody().jsonPath("$.length()").isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a refusal by permission gives the key up too")
+    void forbiddenReleasesTheKey() {
+        String key = UUID.randomUUID().toString();
+        http.post().uri("/api/v1/users").headers(h -> h.setBearerAuth(ownerToken)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", "viewer@" + tenant + ".test", "password", PASSWORD, "roleIds", List.of(role("readonly"))))
+                .exchange().expectStatus().isCreated();
+        String viewer = accessToken(http, tenant, "viewer@" + tenant + ".test", PASSWORD);
+        create(viewer, key, customer("Acme")).expectStatus().isForbidden();
+        create(viewer, key, customer("Acme")).expectStatus().isForbidden()
+                .expectBody().jsonPath("$.code").value(code -> assertThat(code).isNotEqualTo("idempotency.in_progress"));
+        assertThat(customerCount(ownerToken)).isZero();
+    }
+
+    @Test
     @DisplayName("without a key nothing is deduplicated")
     void noKeyNoDeduplication() {
         http.post().uri("/api/v1/customers").headers(h -> h.setBearerAuth(ownerToken)).contentType(MediaType.APPLICATION_JSON)
@@ -152,6 +181,20 @@ class IdempotencyKeyIT {
             }
             return create(ownerToken, key, customer("Racer")).returnResult(String.class).getStatus().value();
         });
+    }
+
+    private WebTestClient keyed(String key) {
+        return http.mutate().defaultHeaders(h -> {
+            h.setBearerAuth(ownerToken);
+            h.set(IdempotencyKeyFilter.HEADER, key);
+        }).build();
+    }
+
+    private String role(String name) {
+        List<?> roles = http.get().uri("/api/v1/roles").headers(h -> h.setBearerAuth(ownerToken)).exchange()
+                .expectBody(List.class).returnResult().getResponseBody();
+        return (String) roles.stream().map(Map.class::cast).filter(r -> name.equals(r.get("name")))
+                .map(r -> r.get("id")).findFirst().orElseThrow();
     }
 
     private static Map<String, Object> customer(String name) {

@@ -26,6 +26,7 @@ public final class IdempotentRequests {
     public static final ErrorCode KEY_INVALID = ErrorCode.validation("idempotency.key_invalid");
     public static final ErrorCode KEY_REUSED = ErrorCode.rejected("idempotency.key_reused");
     public static final ErrorCode IN_PROGRESS = ErrorCode.conflict("idempotency.in_progress");
+    public static final ErrorCode ANSWER_WITHHELD = ErrorCode.conflict("idempotency.answer_withheld");
     /** Stripe keeps keys for 24 hours; integrators expect the same window. */
     public static final Duration KEY_LIFETIME = Duration.ofHours(24);
     public static final int MAX_KEY_LENGTH = 255;
@@ -60,10 +61,18 @@ public final class IdempotentRequests {
     }
 
     public Mono<Decision> begin(TenantId tenant, UUID caller, String key, String requestHash) {
-        return within(tenant, records.claim(tenant, caller, key, requestHash, clock.instant()))
+        return claimOrFind(tenant, caller, key, requestHash)
+                // The first request may have given the key up between our claim and our look: claim once more.
+                .switchIfEmpty(Mono.defer(() -> claimOrFind(tenant, caller, key, requestHash)))
+                .switchIfEmpty(Mono.error(IdempotentRequests::inProgress));
+    }
+
+    private Mono<Decision> claimOrFind(TenantId tenant, UUID caller, String key, String requestHash) {
+        var now = clock.instant();
+        var expiredBefore = now.minus(KEY_LIFETIME);
+        return within(tenant, records.claim(tenant, caller, key, requestHash, now, expiredBefore))
                 .flatMap(claimed -> claimed ? Mono.<Decision>just(new Proceed())
-                        : within(tenant, records.find(tenant, caller, key))
-                                .switchIfEmpty(Mono.error(() -> inProgress()))
+                        : within(tenant, records.find(tenant, caller, key, expiredBefore))
                                 .flatMap(recorded -> decide(recorded, requestHash)));
     }
 
@@ -88,6 +97,12 @@ public final class IdempotentRequests {
                     + "use a new key for a new request."));
         }
         Optional<IdempotentResponse> response = recorded.response();
+        if (response.isPresent() && response.get().withheld()) {
+            IdempotentResponse withheld = response.get();
+            return Mono.error(new DomainException(ANSWER_WITHHELD, "The request under this Idempotency-Key succeeded ("
+                    + withheld.status() + (withheld.location() == null ? "" : ", " + withheld.location())
+                    + "), but its answer held a secret that is shown only once and was not kept."));
+        }
         return response.<Mono<Decision>>map(stored -> Mono.just(new Replay(stored))).orElseGet(() -> Mono.error(inProgress()));
     }
 

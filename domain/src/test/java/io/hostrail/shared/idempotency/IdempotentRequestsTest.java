@@ -31,7 +31,8 @@ class IdempotentRequestsTest {
     private static final UUID CALLER = UUID.randomUUID();
     private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
     private static final IdempotentResponse CREATED =
-            new IdempotentResponse(201, "application/json", "/api/v1/customers/1", "{\"id\":1}".getBytes(StandardCharsets.UTF_8));
+            new IdempotentResponse(201, "application/json", "/api/v1/customers/1", "{\"id\":1}".getBytes(StandardCharsets.UTF_8),
+                    false);
 
     private final InMemoryRecords records = new InMemoryRecords();
     private final IdempotentRequests requests = new IdempotentRequests(records, new DirectUnitOfWork(),
@@ -73,10 +74,30 @@ class IdempotentRequestsTest {
     @Test
     @DisplayName("keys older than a day are purged")
     void purge() {
-        records.claim(TENANT, CALLER, "old", "h", NOW.minus(Duration.ofHours(25))).block();
-        records.claim(TENANT, CALLER, "fresh", "h", NOW.minus(Duration.ofHours(1))).block();
+        records.claim(TENANT, CALLER, "old", "h", NOW.minus(Duration.ofHours(25)), Instant.MIN).block();
+        records.claim(TENANT, CALLER, "fresh", "h", NOW.minus(Duration.ofHours(1)), Instant.MIN).block();
         StepVerifier.create(requests.purge(Flux.just(TENANT))).expectNext(1L).verifyComplete();
         assertThat(records.rows).containsOnlyKeys(TENANT.value() + "/" + CALLER + "/fresh");
+    }
+
+    @Test
+    @DisplayName("an answer holding a one-time secret is not replayed; the retry is told the request succeeded")
+    void withheldAnswers() {
+        StepVerifier.create(requests.begin(TENANT, CALLER, "k1", "hash-a")
+                        .then(requests.complete(TENANT, CALLER, "k1", IdempotentResponse.withheld(201, "/api/v1/api-keys/7")))
+                        .then(requests.begin(TENANT, CALLER, "k1", "hash-a")))
+                .expectErrorSatisfies(error -> {
+                    assertThat(((DomainException) error).code()).isEqualTo(IdempotentRequests.ANSWER_WITHHELD);
+                    assertThat(error.getMessage()).contains("/api/v1/api-keys/7");
+                })
+                .verify();
+    }
+
+    @Test
+    @DisplayName("a key older than a day is free again, even before the purge removed it")
+    void expiredKeysAreFree() {
+        records.claim(TENANT, CALLER, "stale", "hash-a", NOW.minus(Duration.ofHours(25)), Instant.MIN).block();
+        StepVerifier.create(requests.begin(TENANT, CALLER, "stale", "hash-b")).expectNext(new Proceed()).verifyComplete();
     }
 
     @Test
@@ -113,13 +134,20 @@ class IdempotentRequestsTest {
         }
 
         @Override
-        public Mono<Boolean> claim(TenantId tenant, UUID caller, String key, String requestHash, Instant now) {
-            return Mono.fromSupplier(() -> rows.putIfAbsent(id(tenant, caller, key), new Row(requestHash, now, null)) == null);
+        public Mono<Boolean> claim(TenantId tenant, UUID caller, String key, String requestHash, Instant now,
+                Instant expiredBefore) {
+            return Mono.fromSupplier(() -> {
+                Row claimed = new Row(requestHash, now, null);
+                Row after = rows.compute(id(tenant, caller, key),
+                        (id, row) -> row == null || row.claimedAt().isBefore(expiredBefore) ? claimed : row);
+                return after == claimed;
+            });
         }
 
         @Override
-        public Mono<Recorded> find(TenantId tenant, UUID caller, String key) {
+        public Mono<Recorded> find(TenantId tenant, UUID caller, String key, Instant expiredBefore) {
             return Mono.justOrEmpty(rows.get(id(tenant, caller, key)))
+                    .filter(row -> !row.claimedAt().isBefore(expiredBefore))
                     .map(row -> new Recorded(row.hash(), Optional.ofNullable(row.response())));
         }
 

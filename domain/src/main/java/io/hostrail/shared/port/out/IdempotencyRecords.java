@@ -14,10 +14,14 @@ public interface IdempotencyRecords {
     record Recorded(String requestHash, Optional<IdempotentResponse> response) {
     }
 
-    /** Claims the key for a request; true when this call claimed it, false when it was already taken. */
-    Mono<Boolean> claim(TenantId tenant, UUID caller, String key, String requestHash, Instant now);
+    /**
+     * Claims the key for a request; true when this call claimed it, false when it is taken. A key claimed before
+     * {@code expiredBefore} counts as free.
+     */
+    Mono<Boolean> claim(TenantId tenant, UUID caller, String key, String requestHash, Instant now, Instant expiredBefore);
 
-    Mono<Recorded> find(TenantId tenant, UUID caller, String key);
+    /** The key's record unless it expired (was claimed before {@code expiredBefore}). */
+    Mono<Recorded> find(TenantId tenant, UUID caller, String key, Instant expiredBefore);
 
     Mono<Void> complete(TenantId tenant, UUID caller, String key, IdempotentResponse response, Instant now);
 

@@ -1,0 +1,78 @@
+package io.hostrail.adapters.r2dbc.ledger;
+
+import io.hostrail.ledger.model.Account;
+import io.hostrail.ledger.model.Balances.AccountTotals;
+import io.hostrail.ledger.model.LedgerEntry;
+import io.hostrail.ledger.model.LedgerTransaction;
+import io.hostrail.ledger.port.out.Ledger;
+import io.hostrail.shared.model.Money;
+import io.hostrail.shared.model.TenantId;
+import io.r2dbc.spi.Readable;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+public final class R2dbcLedger implements Ledger {
+
+    private final DatabaseClient database;
+
+    public R2dbcLedger(DatabaseClient database) {
+        this.database = database;
+    }
+
+    @Override
+    public Mono<LedgerTransaction> record(LedgerTransaction transaction) {
+        UUID tenant = transaction.tenant().value();
+        var header = database.sql("""
+                        INSERT INTO ledger_transaction (id, tenant_id, kind, customer_id, description, occurred_at)
+                        VALUES (:id, :tenant, :kind, :customer, :description, :occurredAt)
+                        """)
+                .bind("id", transaction.id()).bind("tenant", tenant).bind("kind", transaction.kind())
+                .bind("description", transaction.description()).bind("occurredAt", transaction.occurredAt());
+        header = transaction.customerId() == null ? header.bindNull("customer", UUID.class)
+                : header.bind("customer", transaction.customerId());
+        return header.fetch().rowsUpdated()
+                .thenMany(Flux.fromIterable(transaction.entries()).concatMap(entry -> entry(tenant, transaction.id(), entry)))
+                .then(Mono.just(transaction));
+    }
+
+    private Mono<Long> entry(UUID tenant, UUID transactionId, LedgerEntry entry) {
+        var insert = database.sql("""
+                        INSERT INTO ledger_entry (tenant_id, transaction_id, account, customer_id, currency, debit_minor,
+                            credit_minor)
+                        VALUES (:tenant, :transaction, :account, :customer, :currency, :debit, :credit)
+                        """)
+                .bind("tenant", tenant).bind("transaction", transactionId).bind("account", entry.account().wireName())
+                .bind("currency", entry.debit().currencyCode()).bind("debit", entry.debit().minorUnits())
+                .bind("credit", entry.credit().minorUnits());
+        insert = entry.customerId() == null ? insert.bindNull("customer", UUID.class) : insert.bind("customer", entry.customerId());
+        return insert.fetch().rowsUpdated();
+    }
+
+    @Override
+    public Flux<AccountTotals> customerTotals(TenantId tenant, UUID customerId) {
+        return database.sql("""
+                        SELECT account, currency, sum(debit_minor) AS debits, sum(credit_minor) AS credits FROM ledger_entry
+                        WHERE tenant_id = :tenant AND customer_id = :customer GROUP BY account, currency
+                        """)
+                .bind("tenant", tenant.value()).bind("customer", customerId).map(R2dbcLedger::toTotals).all();
+    }
+
+    @Override
+    public Flux<AccountTotals> totals(TenantId tenant) {
+        return database.sql("""
+                        SELECT account, currency, sum(debit_minor) AS debits, sum(credit_minor) AS credits FROM ledger_entry
+                        WHERE tenant_id = :tenant GROUP BY account, currency ORDER BY currency, account
+                        """)
+                .bind("tenant", tenant.value()).map(R2dbcLedger::toTotals).all();
+    }
+
+    private static AccountTotals toTotals(Readable row) {
+        String currency = row.get("currency", String.class);
+        // sum(bigint) is numeric in PostgreSQL.
+        return new AccountTotals(Account.fromWire(row.get("account", String.class)),
+                Money.ofMinor(row.get("debits", java.math.BigDecimal.class).longValueExact(), currency),
+                Money.ofMinor(row.get("credits", java.math.BigDecimal.class).longValueExact(), currency));
+    }
+}

@@ -1,0 +1,25 @@
+package io.hostrail.api.ledger;
+
+import io.hostrail.adapters.r2dbc.customer.R2dbcCustomers;
+import io.hostrail.adapters.r2dbc.ledger.R2dbcLedger;
+import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.ledger.service.LedgerService;
+import io.hostrail.shared.model.IdGenerator;
+import io.hostrail.shared.port.out.DomainEvents;
+import io.hostrail.shared.port.out.UnitOfWork;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+import tools.jackson.databind.json.JsonMapper;
+
+@Configuration(proxyBeanMethods = false)
+public class LedgerConfiguration {
+
+    @Bean
+    public LedgerService ledgerService(DatabaseClient database, JsonMapper json, Clock clock, UnitOfWork unitOfWork,
+            DomainEvents events, AuditTrail audit, IdGenerator ids) {
+        return new LedgerService(new R2dbcLedger(database), new R2dbcCustomers(database, json, clock), unitOfWork, events,
+                audit, ids, clock);
+    }
+}

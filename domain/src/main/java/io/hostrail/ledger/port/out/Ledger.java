@@ -1,0 +1,20 @@
+package io.hostrail.ledger.port.out;
+
+import io.hostrail.ledger.model.Balances.AccountTotals;
+import io.hostrail.ledger.model.LedgerTransaction;
+import io.hostrail.shared.model.TenantId;
+import java.util.UUID;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Append-only: transactions are recorded and summed, never changed. */
+public interface Ledger {
+
+    Mono<LedgerTransaction> record(LedgerTransaction transaction);
+
+    /** Totals per account of the customer's entries, in every currency it has entries in. */
+    Flux<AccountTotals> customerTotals(TenantId tenant, UUID customerId);
+
+    /** Totals per account and currency of the whole tenant. */
+    Flux<AccountTotals> totals(TenantId tenant);
+}

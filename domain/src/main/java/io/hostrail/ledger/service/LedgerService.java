@@ -1,0 +1,165 @@
+package io.hostrail.ledger.service;
+
+import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.customer.model.Customer;
+import io.hostrail.customer.port.out.Customers;
+import io.hostrail.customer.service.CustomerService;
+import io.hostrail.identity.model.Principal;
+import io.hostrail.identity.service.Actors;
+import io.hostrail.ledger.model.Account;
+import io.hostrail.ledger.model.Balances.AccountTotals;
+import io.hostrail.ledger.model.Balances.CustomerBalance;
+import io.hostrail.ledger.model.Balances.TrialBalance;
+import io.hostrail.ledger.model.LedgerEntry;
+import io.hostrail.ledger.model.LedgerTransaction;
+import io.hostrail.ledger.port.out.Ledger;
+import io.hostrail.shared.error.DomainException;
+import io.hostrail.shared.error.ErrorCode;
+import io.hostrail.shared.error.FieldErrors;
+import io.hostrail.shared.event.DomainEvent;
+import io.hostrail.shared.model.IdGenerator;
+import io.hostrail.shared.model.Money;
+import io.hostrail.shared.port.out.DomainEvents;
+import io.hostrail.shared.port.out.UnitOfWork;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Money movements as balanced ledger transactions, and the balances derived from them. Manual credits are the first
+ * movement; invoices, payments and refunds record theirs here as they arrive.
+ */
+public final class LedgerService {
+
+    public static final ErrorCode CREDIT_INVALID = ErrorCode.validation("credit.invalid");
+    static final int MAX_REASON = 500;
+
+    /** Published when a customer is given credit by hand. */
+    public record CreditGranted(UUID aggregateId, UUID transactionId, String currency, long amountMinor, String reason)
+            implements DomainEvent {
+
+        @Override
+        public String type() {
+            return "customer.credit_granted";
+        }
+    }
+
+    /** The movement recorded, and the customer's balance after it. */
+    public record Granted(UUID transactionId, CustomerBalance balance) {
+    }
+
+    private final Ledger ledger;
+    private final Customers customers;
+    private final UnitOfWork unitOfWork;
+    private final DomainEvents events;
+    private final AuditTrail audit;
+    private final IdGenerator ids;
+    private final Clock clock;
+
+    public LedgerService(Ledger ledger, Customers customers, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit,
+            IdGenerator ids, Clock clock) {
+        this.ledger = ledger;
+        this.customers = customers;
+        this.unitOfWork = unitOfWork;
+        this.events = events;
+        this.audit = audit;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /**
+     * Gives a customer credit, in its billing currency, which later invoices use up. Recorded as a debit of credit
+     * adjustments and a credit of the customer's credit account, in one transaction with its event and audit record.
+     */
+    public Mono<Granted> grantCredit(Principal actor, UUID customerId, String amount, String currency, String reason) {
+        return unitOfWork.inTransaction(() -> customer(actor, customerId).flatMap(customer -> {
+            Money credit;
+            String why;
+            try {
+                FieldErrors errors = new FieldErrors();
+                String code = customer.currency().getCurrencyCode();
+                if (currency != null && !currency.strip().equalsIgnoreCase(code)) {
+                    errors.add("currency", "must be the customer's billing currency, " + code);
+                }
+                credit = errors.check("amount", () -> positive(Money.parse(FieldErrors.required(amount), code)));
+                why = errors.check("reason", () -> {
+                    String text = FieldErrors.required(reason);
+                    if (text.length() > MAX_REASON) {
+                        throw new IllegalArgumentException("at most " + MAX_REASON + " characters");
+                    }
+                    return text;
+                });
+                errors.throwIfAny(CREDIT_INVALID, "The credit has invalid fields.");
+            } catch (DomainException e) {
+                return Mono.error(e);
+            }
+            LedgerTransaction movement = new LedgerTransaction(ids.newId(), actor.tenant(), "manual_credit", customerId,
+                    why, clock.instant(), List.of(LedgerEntry.debit(Account.CREDIT_ADJUSTMENTS, customerId, credit),
+                            LedgerEntry.credit(Account.CUSTOMER_CREDIT, customerId, credit)));
+            return ledger.record(movement)
+                    .then(events.record(actor.tenant(), new CreditGranted(customerId, movement.id(),
+                            credit.currencyCode(), credit.minorUnits(), why)))
+                    .then(audit.record(actor.tenant(), Actors.of(actor), "customer.credit_granted", "customer",
+                            customerId.toString(), Map.of(), Map.of("amount", credit.toString(), "reason", why,
+                                    "transaction", movement.id().toString())))
+                    .then(balanceOf(customer))
+                    .map(balance -> new Granted(movement.id(), balance));
+        }));
+    }
+
+    /** The customer's credit and amount due, in its billing currency; a client user may ask for its own only. */
+    public Mono<CustomerBalance> balance(Principal actor, UUID customerId) {
+        return unitOfWork.inTransaction(() -> customer(actor, customerId).flatMap(this::balanceOf));
+    }
+
+    /** Every account's totals per currency, and whether the ledger balances: it must, always. */
+    public Flux<TrialBalance> trialBalance(Principal actor) {
+        return unitOfWork.inTransactionMany(() -> ledger.totals(actor.tenant()))
+                .collectMultimap(totals -> totals.debits().currencyCode(), totals -> totals, TreeMap::new)
+                .flatMapMany(byCurrency -> Flux.fromIterable(byCurrency.entrySet()).map(currency -> {
+                    List<AccountTotals> accounts = new ArrayList<>(currency.getValue());
+                    accounts.sort(Comparator.comparing(AccountTotals::account));
+                    Money zero = Money.zero(currency.getKey());
+                    return new TrialBalance(currency.getKey(), accounts,
+                            accounts.stream().map(AccountTotals::debits).reduce(zero, Money::plus),
+                            accounts.stream().map(AccountTotals::credits).reduce(zero, Money::plus));
+                }));
+    }
+
+    private Mono<Customer> customer(Principal actor, UUID customerId) {
+        if (!CustomerService.mayAccess(actor, customerId)) {
+            return Mono.error(notFound(customerId));
+        }
+        return customers.findById(actor.tenant(), customerId).switchIfEmpty(Mono.error(() -> notFound(customerId)));
+    }
+
+    private Mono<CustomerBalance> balanceOf(Customer customer) {
+        Money zero = Money.zero(customer.currency());
+        return ledger.customerTotals(customer.tenant(), customer.id())
+                .filter(totals -> totals.debits().currency().equals(customer.currency()))
+                .reduce(new CustomerBalance(zero, zero), (balance, totals) -> switch (totals.account()) {
+                    case CUSTOMER_CREDIT -> new CustomerBalance(
+                            balance.credit().plus(totals.credits()).minus(totals.debits()), balance.due());
+                    case ACCOUNTS_RECEIVABLE -> new CustomerBalance(balance.credit(),
+                            balance.due().plus(totals.debits()).minus(totals.credits()));
+                    default -> balance;
+                });
+    }
+
+    private static Money positive(Money amount) {
+        if (!amount.isPositive()) {
+            throw new IllegalArgumentException("must be more than zero");
+        }
+        return amount;
+    }
+
+    private static DomainException notFound(UUID id) {
+        return new DomainException(CustomerService.NOT_FOUND, "No customer " + id + " exists.");
+    }
+}

@@ -1,6 +1,9 @@
 package io.hostrail.api.tax;
 
+import io.hostrail.adapters.r2dbc.customer.R2dbcCustomers;
+import io.hostrail.adapters.r2dbc.settings.R2dbcBillingSettings;
 import io.hostrail.adapters.r2dbc.tax.R2dbcTaxRules;
+import io.hostrail.settings.service.BillingSettingsService;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.UnitOfWork;
@@ -9,13 +12,21 @@ import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
+import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 public class TaxConfiguration {
 
     @Bean
-    public TaxService taxService(DatabaseClient database, Clock clock, UnitOfWork unitOfWork, AuditTrail audit,
-            IdGenerator ids) {
-        return new TaxService(new R2dbcTaxRules(database, clock), unitOfWork, audit, ids);
+    public BillingSettingsService billingSettingsService(DatabaseClient database, Clock clock, UnitOfWork unitOfWork,
+            AuditTrail audit) {
+        return new BillingSettingsService(new R2dbcBillingSettings(database, clock), unitOfWork, audit);
+    }
+
+    @Bean
+    public TaxService taxService(DatabaseClient database, JsonMapper json, Clock clock, UnitOfWork unitOfWork,
+            AuditTrail audit, IdGenerator ids, BillingSettingsService settings) {
+        return new TaxService(new R2dbcTaxRules(database, clock), new R2dbcCustomers(database, json, clock), settings,
+                unitOfWork, audit, ids);
     }
 }

@@ -69,11 +69,16 @@ public class TaxController {
     record RuleList(List<RuleResponse> items) {
     }
 
-    record QuoteBody(@Schema(example = "EUR") @NotBlank @Size(max = 3) String currency,
-            @Schema(example = "DE") @NotBlank @Size(max = 2) String country,
+    record QuoteBody(
+            @Schema(description = "A customer: its billing address is the place, its currency the default, and its VAT "
+                    + "number decides EU reverse charge") UUID customerId,
+            @Schema(example = "EUR", description = "Required without a customer") @Size(max = 3) String currency,
+            @Schema(example = "DE", description = "Required without a customer") @Size(max = 2) String country,
             @Schema(example = "QC") @Size(max = 3) String region,
-            @Schema(example = "exclusive", allowableValues = {"exclusive", "inclusive"}) String basis,
-            @Schema(example = "per_line", allowableValues = {"per_line", "per_invoice"}) String rounding,
+            @Schema(example = "exclusive", allowableValues = {"exclusive", "inclusive"},
+                    description = "Default: the tenant's billing settings") String basis,
+            @Schema(example = "per_line", allowableValues = {"per_line", "per_invoice"},
+                    description = "Default: the tenant's billing settings") String rounding,
             @Schema(example = "[\"9.99\", \"100.00\"]", description = "Line amounts, net or gross as basis says")
             @NotNull @Size(min = 1, max = 500) List<@NotNull @Size(max = 24) String> amounts) {
     }
@@ -85,7 +90,7 @@ public class TaxController {
     }
 
     record QuoteResponse(String currency, String basis, String rounding, List<QuoteLine> lines, List<TaxAmount> totals,
-            String net, String tax, String gross) {
+            String net, String tax, String gross, boolean reverseCharge, String note) {
     }
 
     private final TaxService taxes;
@@ -143,18 +148,17 @@ public class TaxController {
             Applies the tenant's rules for the country (and region) to the lines, exactly as an invoice would, and
             records nothing. Useful to check a tax setup.""")
     public Mono<QuoteResponse> quote(@AuthenticationPrincipal Principal actor, @Valid @RequestBody QuoteBody body) {
-        QuoteDraft draft = new QuoteDraft(body.currency(), body.country(), body.region(), body.basis(), body.rounding(),
-                body.amounts());
+        QuoteDraft draft = new QuoteDraft(body.customerId(), body.currency(), body.country(), body.region(), body.basis(),
+                body.rounding(), body.amounts());
         return taxes.quote(actor, draft).map(quote -> {
             TaxCalculation.Result result = quote.result();
             List<TaxRule> rules = quote.rules();
             List<QuoteLine> lines = result.lines().stream().map(line -> new QuoteLine(text(line.net()),
                     amounts(rules, line.taxes()), text(line.gross()))).toList();
-            return new QuoteResponse(result.net().currencyCode(),
-                    body.basis() == null ? "exclusive" : body.basis().strip().toLowerCase(Locale.ROOT),
-                    body.rounding() == null ? "per_line" : body.rounding().strip().toLowerCase(Locale.ROOT),
-                    lines, amounts(rules, result.totalPerRate()), text(result.net()), text(result.tax()),
-                    text(result.gross()));
+            return new QuoteResponse(result.net().currencyCode(), quote.basis().name().toLowerCase(Locale.ROOT),
+                    quote.rounding().name().toLowerCase(Locale.ROOT), lines, amounts(rules, result.totalPerRate()),
+                    text(result.net()), text(result.tax()), text(result.gross()), quote.reverseChargeNote() != null,
+                    quote.reverseChargeNote());
         });
     }
 

@@ -1,6 +1,13 @@
 package io.hostrail.tax.service;
 
 import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.customer.model.Address;
+import io.hostrail.customer.model.Customer;
+import io.hostrail.customer.model.TaxId;
+import io.hostrail.customer.port.out.Customers;
+import io.hostrail.customer.service.CustomerService;
+import io.hostrail.settings.model.BillingSettings;
+import io.hostrail.settings.service.BillingSettingsService;
 import io.hostrail.identity.model.Principal;
 import io.hostrail.identity.service.Actors;
 import io.hostrail.shared.error.DomainException;
@@ -20,6 +27,7 @@ import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,21 +43,36 @@ public final class TaxService {
     public record RuleDraft(String name, String country, String region, String percent, Boolean compound, Integer sequence) {
     }
 
-    public record QuoteDraft(String currency, String country, String region, String basis, String rounding,
+    /** With a {@code customerId}, the place, currency and EU VAT status come from the customer. */
+    public record QuoteDraft(UUID customerId, String currency, String country, String region, String basis, String rounding,
             List<String> amounts) {
     }
 
-    /** The rules that applied, in order, and the calculation. */
-    public record Quote(List<TaxRule> rules, TaxCalculation.Result result) {
+    /** The rules that applied, in order, the calculation, and the reverse-charge note when the customer pays the VAT. */
+    public record Quote(List<TaxRule> rules, TaxCalculation.Result result, TaxCalculation.Basis basis,
+            TaxCalculation.Rounding rounding, String reverseChargeNote) {
     }
 
+    /** The legal note an EU invoice carries when the customer accounts for the VAT. */
+    public static final String REVERSE_CHARGE_NOTE =
+            "Reverse charge: VAT to be accounted for by the recipient (Article 196, Council Directive 2006/112/EC).";
+
+    /** EU member states by ISO 3166-1 code; Greece's VAT numbers start with EL. */
+    private static final java.util.Set<String> EU = java.util.Set.of("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES",
+            "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK");
+
     private final TaxRules rules;
+    private final Customers customers;
+    private final BillingSettingsService settings;
     private final UnitOfWork unitOfWork;
     private final AuditTrail audit;
     private final IdGenerator ids;
 
-    public TaxService(TaxRules rules, UnitOfWork unitOfWork, AuditTrail audit, IdGenerator ids) {
+    public TaxService(TaxRules rules, Customers customers, BillingSettingsService settings, UnitOfWork unitOfWork,
+            AuditTrail audit, IdGenerator ids) {
         this.rules = rules;
+        this.customers = customers;
+        this.settings = settings;
         this.unitOfWork = unitOfWork;
         this.audit = audit;
         this.ids = ids;
@@ -96,19 +119,75 @@ public final class TaxService {
                 .then());
     }
 
-    /** The taxes the tenant's rules charge on the lines at the place, without recording anything. */
+    /**
+     * The taxes the tenant's rules charge on the lines at the place, without recording anything. For a customer, the
+     * place is its billing address, and an EU business customer in another member state than the seller, with an EU
+     * VAT number of that state, pays the VAT itself: no tax, and the reverse-charge note.
+     */
     public Mono<Quote> quote(Principal actor, QuoteDraft draft) {
-        FieldErrors errors = new FieldErrors();
-        Currency currency = errors.check("currency", () -> Money.zero(FieldErrors.required(draft.currency())).currency());
-        String country = errors.check("country", () -> TaxRule.country(draft.country()));
-        TaxCalculation.Basis basis = errors.check("basis",
-                () -> TaxCalculation.Basis.valueOf(choice(draft.basis(), "exclusive", "exclusive or inclusive")));
-        TaxCalculation.Rounding rounding = errors.check("rounding",
-                () -> TaxCalculation.Rounding.valueOf(choice(draft.rounding(), "per_line", "per_line or per_invoice")));
+        return unitOfWork.inTransaction(() -> settings.current(actor).zipWith(customerOf(actor, draft.customerId()))
+                .flatMap(found -> {
+                    BillingSettings tenantSettings = found.getT1();
+                    Optional<Customer> customer = found.getT2();
+                    FieldErrors errors = new FieldErrors();
+                    String currencyCode = draft.currency() == null && customer.isPresent()
+                            ? customer.get().currency().getCurrencyCode() : draft.currency();
+                    Currency currency = errors.check("currency", () -> Money.zero(FieldErrors.required(currencyCode)).currency());
+                    Address address = customer.map(Customer::billingAddress).orElse(null);
+                    if (customer.isPresent() && address == null) {
+                        errors.add("customerId", "the customer has no billing address, so its tax place is unknown");
+                    }
+                    String country = customer.isPresent() ? (address == null ? null : address.country())
+                            : errors.check("country", () -> TaxRule.country(draft.country()));
+                    String region = customer.isPresent() ? (address == null ? null : address.region())
+                            : draft.region() == null || draft.region().isBlank() ? null : draft.region().strip();
+                    TaxCalculation.Basis basis = errors.check("basis", () -> draft.basis() == null ? tenantSettings.taxBasis()
+                            : TaxCalculation.Basis.valueOf(choice(draft.basis(), "exclusive or inclusive")));
+                    TaxCalculation.Rounding rounding = errors.check("rounding", () -> draft.rounding() == null
+                            ? tenantSettings.taxRounding()
+                            : TaxCalculation.Rounding.valueOf(choice(draft.rounding(), "per_line or per_invoice")));
+                    List<Money> amounts = amounts(draft.amounts(), currency, errors);
+                    errors.throwIfAny(QUOTE_INVALID, "The tax quote has invalid fields.");
+                    boolean reverseCharge = customer.isPresent()
+                            && reverseCharge(tenantSettings.sellerCountry(), country, customer.get().taxId());
+                    Mono<List<TaxRule>> applied = reverseCharge ? Mono.just(List.of())
+                            : rules.list(actor.tenant(), country).filter(rule -> rule.appliesTo(country, region))
+                                    .sort(Comparator.comparingInt(TaxRule::sequence)
+                                            .thenComparing(rule -> rule.region() == null ? "" : rule.region()))
+                                    .collectList();
+                    return applied.map(chosen -> new Quote(chosen, TaxCalculation.calculate(currency, amounts,
+                            chosen.stream().map(TaxRule::rate).toList(), basis, rounding), basis, rounding,
+                            reverseCharge ? REVERSE_CHARGE_NOTE : null));
+                }));
+    }
+
+    private Mono<Optional<Customer>> customerOf(Principal actor, UUID customerId) {
+        if (customerId == null) {
+            return Mono.just(Optional.empty());
+        }
+        if (!CustomerService.mayAccess(actor, customerId)) {
+            return Mono.error(new DomainException(CustomerService.NOT_FOUND, "No customer " + customerId + " exists."));
+        }
+        return customers.findById(actor.tenant(), customerId).map(Optional::of)
+                .switchIfEmpty(Mono.error(() -> new DomainException(CustomerService.NOT_FOUND,
+                        "No customer " + customerId + " exists.")));
+    }
+
+    /** B2B within the EU across a border: seller and customer in different member states, customer VAT-registered there. */
+    static boolean reverseCharge(String sellerCountry, String customerCountry, TaxId taxId) {
+        if (sellerCountry == null || customerCountry == null || taxId == null || !taxId.isEuVat()) {
+            return false;
+        }
+        String vatCountry = taxId.value().startsWith("EL") ? "GR" : taxId.value().substring(0, 2);
+        return EU.contains(sellerCountry) && EU.contains(customerCountry) && !sellerCountry.equals(customerCountry)
+                && vatCountry.equals(customerCountry);
+    }
+
+    private static List<Money> amounts(List<String> drafts, Currency currency, FieldErrors errors) {
         List<Money> amounts = new ArrayList<>();
-        List<String> drafts = draft.amounts() == null ? List.of() : draft.amounts();
-        for (int i = 0; i < drafts.size(); i++) {
-            String amount = drafts.get(i);
+        List<String> list = drafts == null ? List.of() : drafts;
+        for (int i = 0; i < list.size(); i++) {
+            String amount = list.get(i);
             Money money = currency == null ? null : errors.check("amounts[" + i + "]", () -> {
                 Money parsed = Money.parse(FieldErrors.required(amount), currency.getCurrencyCode());
                 if (parsed.isNegative()) {
@@ -118,18 +197,7 @@ public final class TaxService {
             });
             amounts.add(money);
         }
-        try {
-            errors.throwIfAny(QUOTE_INVALID, "The tax quote has invalid fields.");
-        } catch (DomainException e) {
-            return Mono.error(e);
-        }
-        String region = draft.region() == null || draft.region().isBlank() ? null : draft.region().strip();
-        return unitOfWork.inTransactionMany(() -> rules.list(actor.tenant(), country))
-                .filter(rule -> rule.appliesTo(country, region))
-                .sort(Comparator.comparingInt(TaxRule::sequence).thenComparing(rule -> rule.region() == null ? "" : rule.region()))
-                .collectList()
-                .map(applied -> new Quote(applied, TaxCalculation.calculate(currency, amounts,
-                        applied.stream().map(TaxRule::rate).toList(), basis, rounding)));
+        return amounts;
     }
 
     private static TaxRule rule(UUID id, Principal actor, RuleDraft draft, long version) {
@@ -161,9 +229,9 @@ public final class TaxService {
                 fieldAndMessage.length == 2 ? fieldAndMessage[1] : e.getMessage())));
     }
 
-    /** The enum constant name for a wire value among {@code allowed}, or the fallback when absent. */
-    private static String choice(String value, String fallback, String allowed) {
-        String wire = value == null || value.isBlank() ? fallback : value.strip().toLowerCase(Locale.ROOT);
+    /** The enum constant name for a wire value among {@code allowed} ("exclusive or inclusive"). */
+    private static String choice(String value, String allowed) {
+        String wire = value.strip().toLowerCase(Locale.ROOT);
         if (!List.of(allowed.split(" or ")).contains(wire)) {
             throw new IllegalArgumentException("must be " + allowed);
         }

@@ -1,8 +1,8 @@
 package io.hostrail.api.ledger;
 
-import io.hostrail.adapters.r2dbc.customer.R2dbcCustomers;
 import io.hostrail.adapters.r2dbc.ledger.R2dbcLedger;
 import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.customer.service.CustomerService;
 import io.hostrail.ledger.service.LedgerService;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.DomainEvents;
@@ -11,15 +11,13 @@ import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
-import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 public class LedgerConfiguration {
 
     @Bean
-    public LedgerService ledgerService(DatabaseClient database, JsonMapper json, Clock clock, UnitOfWork unitOfWork,
-            DomainEvents events, AuditTrail audit, IdGenerator ids) {
-        return new LedgerService(new R2dbcLedger(database), new R2dbcCustomers(database, json, clock), unitOfWork, events,
-                audit, ids, clock);
+    public LedgerService ledgerService(DatabaseClient database, CustomerService customers, Clock clock,
+            UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids) {
+        return new LedgerService(new R2dbcLedger(database), customers, unitOfWork, events, audit, ids, clock);
     }
 }

@@ -1,10 +1,10 @@
 package io.hostrail.api.tax;
 
-import io.hostrail.adapters.r2dbc.customer.R2dbcCustomers;
 import io.hostrail.adapters.r2dbc.settings.R2dbcBillingSettings;
 import io.hostrail.adapters.r2dbc.tax.R2dbcTaxRules;
 import io.hostrail.settings.service.BillingSettingsService;
 import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.customer.service.CustomerService;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.UnitOfWork;
 import io.hostrail.tax.service.TaxService;
@@ -12,7 +12,6 @@ import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
-import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 public class TaxConfiguration {
@@ -24,9 +23,8 @@ public class TaxConfiguration {
     }
 
     @Bean
-    public TaxService taxService(DatabaseClient database, JsonMapper json, Clock clock, UnitOfWork unitOfWork,
-            AuditTrail audit, IdGenerator ids, BillingSettingsService settings) {
-        return new TaxService(new R2dbcTaxRules(database, clock), new R2dbcCustomers(database, json, clock), settings,
-                unitOfWork, audit, ids);
+    public TaxService taxService(DatabaseClient database, Clock clock, UnitOfWork unitOfWork, AuditTrail audit,
+            IdGenerator ids, CustomerService customers, BillingSettingsService settings) {
+        return new TaxService(new R2dbcTaxRules(database, clock), customers, settings, unitOfWork, audit, ids);
     }
 }

@@ -76,11 +76,15 @@ public final class CustomerService {
     }
 
     public Mono<Customer> get(Principal actor, UUID id) {
+        return unitOfWork.inTransaction(() -> accessible(actor, id));
+    }
+
+    /** The customer if the principal may see it, else {@code customer.not_found}; joins the caller's unit of work. */
+    public Mono<Customer> accessible(Principal actor, UUID id) {
         if (!mayAccess(actor, id)) {
             return Mono.error(notFound(id));
         }
-        return unitOfWork.inTransaction(() -> customers.findById(actor.tenant(), id))
-                .switchIfEmpty(Mono.error(() -> notFound(id)));
+        return customers.findById(actor.tenant(), id).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
     /** Staff: the tenant's customers, filtered; a client user: its own customer only. */

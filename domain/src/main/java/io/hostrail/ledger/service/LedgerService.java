@@ -2,7 +2,6 @@ package io.hostrail.ledger.service;
 
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.customer.model.Customer;
-import io.hostrail.customer.port.out.Customers;
 import io.hostrail.customer.service.CustomerService;
 import io.hostrail.identity.model.Principal;
 import io.hostrail.identity.service.Actors;
@@ -55,14 +54,14 @@ public final class LedgerService {
     }
 
     private final Ledger ledger;
-    private final Customers customers;
+    private final CustomerService customers;
     private final UnitOfWork unitOfWork;
     private final DomainEvents events;
     private final AuditTrail audit;
     private final IdGenerator ids;
     private final Clock clock;
 
-    public LedgerService(Ledger ledger, Customers customers, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit,
+    public LedgerService(Ledger ledger, CustomerService customers, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit,
             IdGenerator ids, Clock clock) {
         this.ledger = ledger;
         this.customers = customers;
@@ -78,7 +77,7 @@ public final class LedgerService {
      * adjustments and a credit of the customer's credit account, in one transaction with its event and audit record.
      */
     public Mono<Granted> grantCredit(Principal actor, UUID customerId, String amount, String currency, String reason) {
-        return unitOfWork.inTransaction(() -> customer(actor, customerId).flatMap(customer -> {
+        return unitOfWork.inTransaction(() -> customers.accessible(actor, customerId).flatMap(customer -> {
             Money credit;
             String why;
             try {
@@ -115,7 +114,7 @@ public final class LedgerService {
 
     /** The customer's credit and amount due, in its billing currency; a client user may ask for its own only. */
     public Mono<CustomerBalance> balance(Principal actor, UUID customerId) {
-        return unitOfWork.inTransaction(() -> customer(actor, customerId).flatMap(this::balanceOf));
+        return unitOfWork.inTransaction(() -> customers.accessible(actor, customerId).flatMap(this::balanceOf));
     }
 
     /** Every account's totals per currency, and whether the ledger balances: it must, always. */
@@ -130,13 +129,6 @@ public final class LedgerService {
                             accounts.stream().map(AccountTotals::debits).reduce(zero, Money::plus),
                             accounts.stream().map(AccountTotals::credits).reduce(zero, Money::plus));
                 }));
-    }
-
-    private Mono<Customer> customer(Principal actor, UUID customerId) {
-        if (!CustomerService.mayAccess(actor, customerId)) {
-            return Mono.error(notFound(customerId));
-        }
-        return customers.findById(actor.tenant(), customerId).switchIfEmpty(Mono.error(() -> notFound(customerId)));
     }
 
     private Mono<CustomerBalance> balanceOf(Customer customer) {
@@ -157,9 +149,5 @@ public final class LedgerService {
             throw new IllegalArgumentException("must be more than zero");
         }
         return amount;
-    }
-
-    private static DomainException notFound(UUID id) {
-        return new DomainException(CustomerService.NOT_FOUND, "No customer " + id + " exists.");
     }
 }

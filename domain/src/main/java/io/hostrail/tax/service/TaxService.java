@@ -4,7 +4,6 @@ import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.customer.model.Address;
 import io.hostrail.customer.model.Customer;
 import io.hostrail.customer.model.TaxId;
-import io.hostrail.customer.port.out.Customers;
 import io.hostrail.customer.service.CustomerService;
 import io.hostrail.settings.model.BillingSettings;
 import io.hostrail.settings.service.BillingSettingsService;
@@ -62,13 +61,13 @@ public final class TaxService {
             "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK");
 
     private final TaxRules rules;
-    private final Customers customers;
+    private final CustomerService customers;
     private final BillingSettingsService settings;
     private final UnitOfWork unitOfWork;
     private final AuditTrail audit;
     private final IdGenerator ids;
 
-    public TaxService(TaxRules rules, Customers customers, BillingSettingsService settings, UnitOfWork unitOfWork,
+    public TaxService(TaxRules rules, CustomerService customers, BillingSettingsService settings, UnitOfWork unitOfWork,
             AuditTrail audit, IdGenerator ids) {
         this.rules = rules;
         this.customers = customers;
@@ -162,15 +161,7 @@ public final class TaxService {
     }
 
     private Mono<Optional<Customer>> customerOf(Principal actor, UUID customerId) {
-        if (customerId == null) {
-            return Mono.just(Optional.empty());
-        }
-        if (!CustomerService.mayAccess(actor, customerId)) {
-            return Mono.error(new DomainException(CustomerService.NOT_FOUND, "No customer " + customerId + " exists."));
-        }
-        return customers.findById(actor.tenant(), customerId).map(Optional::of)
-                .switchIfEmpty(Mono.error(() -> new DomainException(CustomerService.NOT_FOUND,
-                        "No customer " + customerId + " exists.")));
+        return customerId == null ? Mono.just(Optional.empty()) : customers.accessible(actor, customerId).map(Optional::of);
     }
 
     /** B2B within the EU across a border: seller and customer in different member states, customer VAT-registered there. */

@@ -239,10 +239,8 @@ public final class CatalogService {
                         draft.stockLimit(), current == null ? 0 : current.stockSold(), provisioning, prices, options, addonIds,
                         current == null ? 0 : current.version());
             } catch (IllegalArgumentException e) {
-                // The product's own rules name the field they are about: "prices: a product is either one-time or ...".
-                String[] fieldAndMessage = e.getMessage().split(": ", 2);
-                errors.add(fieldAndMessage.length == 2 ? fieldAndMessage[0] : "addonIds",
-                        fieldAndMessage.length == 2 ? fieldAndMessage[1] : e.getMessage());
+                // Only the add-on rules ("a product cannot be its own add-on") do not name their field.
+                errors.addRuleViolation(e, "addonIds");
                 errors.throwIfAny(PRODUCT_INVALID, "The product has invalid fields.");
                 throw e;
             }

@@ -161,8 +161,7 @@ public final class CustomerService {
                 errors.add(e.getMessage().contains("email") ? "email" : "name", e.getMessage());
             }
         }
-        errors.throwIfAny(INVALID, "The customer has invalid fields.");
-        throw new IllegalStateException("unreachable: a customer either validates or has errors");
+        throw errors.toException(INVALID, "The customer has invalid fields.");
     }
 
     private static Customer.Status status(String value) {

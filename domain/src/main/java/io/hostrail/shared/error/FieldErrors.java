@@ -28,6 +28,19 @@ public final class FieldErrors {
         violations.add(new FieldViolation(field, message));
     }
 
+    /**
+     * Records a broken rule of a value object whose message names its field first ("prices: at least one price is
+     * required"); a message without a field is recorded under {@code fallbackField}.
+     */
+    public void addRuleViolation(IllegalArgumentException broken, String fallbackField) {
+        String[] fieldAndMessage = broken.getMessage().split(": ", 2);
+        if (fieldAndMessage.length == 2) {
+            add(fieldAndMessage[0], fieldAndMessage[1]);
+        } else {
+            add(fallbackField, broken.getMessage());
+        }
+    }
+
     public boolean isEmpty() {
         return violations.isEmpty();
     }
@@ -35,8 +48,13 @@ public final class FieldErrors {
     /** Throws the collected violations under {@code code}, if there are any. */
     public void throwIfAny(ErrorCode code, String detail) {
         if (!violations.isEmpty()) {
-            throw new DomainException(code, detail, List.copyOf(violations));
+            throw toException(code, detail);
         }
+    }
+
+    /** The collected violations as one exception, for callers that return errors rather than throw them. */
+    public DomainException toException(ErrorCode code, String detail) {
+        return new DomainException(code, detail, List.copyOf(violations));
     }
 
     public static String required(String value) {

@@ -77,11 +77,11 @@ public final class IdempotentRequests {
     }
 
     public Mono<Void> complete(TenantId tenant, UUID caller, String key, IdempotentResponse response) {
-        return within(tenant, records.complete(tenant, caller, key, response, clock.instant()).thenReturn(true)).then();
+        return within(tenant, records.complete(tenant, caller, key, response, clock.instant()));
     }
 
     public Mono<Void> release(TenantId tenant, UUID caller, String key) {
-        return within(tenant, records.release(tenant, caller, key).thenReturn(true)).then();
+        return within(tenant, records.release(tenant, caller, key));
     }
 
     /** Deletes keys older than their lifetime, tenant by tenant; the number deleted. */

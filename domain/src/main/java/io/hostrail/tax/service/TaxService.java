@@ -212,12 +212,10 @@ public final class TaxService {
         }
     }
 
-    /** Rule messages name their field first: "country: 'XX' is not ...". */
     private static DomainException invalid(ErrorCode code, String detail, IllegalArgumentException e) {
-        String[] fieldAndMessage = e.getMessage().split(": ", 2);
-        return new DomainException(code, detail, List.of(new DomainException.FieldViolation(
-                fieldAndMessage.length == 2 ? fieldAndMessage[0] : "rule",
-                fieldAndMessage.length == 2 ? fieldAndMessage[1] : e.getMessage())));
+        FieldErrors errors = new FieldErrors();
+        errors.addRuleViolation(e, "rule");
+        return errors.toException(code, detail);
     }
 
     /** The enum constant name for a wire value among {@code allowed} ("exclusive or inclusive"). */

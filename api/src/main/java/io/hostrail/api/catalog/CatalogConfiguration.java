@@ -2,6 +2,7 @@ package io.hostrail.api.catalog;
 
 import io.hostrail.adapters.r2dbc.catalog.R2dbcCatalog;
 import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.catalog.port.out.Catalog;
 import io.hostrail.catalog.service.CatalogService;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.DomainEvents;
@@ -15,8 +16,13 @@ import org.springframework.r2dbc.core.DatabaseClient;
 public class CatalogConfiguration {
 
     @Bean
-    public CatalogService catalogService(DatabaseClient database, Clock clock, UnitOfWork unitOfWork, DomainEvents events,
-            AuditTrail audit, IdGenerator ids) {
-        return new CatalogService(new R2dbcCatalog(database, clock), unitOfWork, events, audit, ids);
+    public Catalog catalog(DatabaseClient database, Clock clock) {
+        return new R2dbcCatalog(database, clock);
+    }
+
+    @Bean
+    public CatalogService catalogService(Catalog catalog, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit,
+            IdGenerator ids) {
+        return new CatalogService(catalog, unitOfWork, events, audit, ids);
     }
 }

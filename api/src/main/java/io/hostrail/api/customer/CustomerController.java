@@ -63,6 +63,9 @@ public class CustomerController {
             @Schema(example = "accounts@acme.example") @NotBlank @Size(max = 254) String email,
             @Schema(example = "Acme GmbH") @Size(max = 200) String company,
             @Schema(example = "DE123456789") @Size(max = 40) String taxId,
+            @Schema(example = "Registered charity, exemption certificate 12-345",
+                    description = "Set to charge the customer no tax; the reason is printed on its invoices")
+            @Size(max = 500) String taxExemption,
             @Schema(example = "EUR") @NotBlank @Size(min = 3, max = 3) String currency,
             @Schema(example = "de") @Size(max = 35) String language,
             @Schema(example = "active", allowableValues = {"active", "suspended", "closed"}) String status,
@@ -72,19 +75,21 @@ public class CustomerController {
 
         CustomerDraft draft() {
             AddressBody a = billingAddress;
-            return new CustomerDraft(name, email, company, taxId, currency, language, status,
+            return new CustomerDraft(name, email, company, taxId, taxExemption, currency, language, status,
                     a == null ? null : new AddressDraft(a.line1(), a.line2(), a.city(), a.region(), a.postalCode(), a.country()),
                     contacts == null ? List.of() : contacts.stream()
                             .map(c -> new ContactDraft(c.name(), c.email(), c.phone(), c.role())).toList());
         }
     }
 
-    record CustomerResponse(UUID id, String name, String email, String company, String taxId, String currency,
+    record CustomerResponse(UUID id, String name, String email, String company, String taxId, String taxExemption,
+            String currency,
             String language, String status, AddressBody billingAddress, List<ContactBody> contacts, long version) {
 
         static CustomerResponse of(Customer c) {
             Address a = c.billingAddress();
             return new CustomerResponse(c.id(), c.name(), c.email(), c.company(), c.taxId() == null ? null : c.taxId().value(),
+                    c.taxExemption(),
                     c.currency().getCurrencyCode(), c.language().toLanguageTag(), c.status().name().toLowerCase(Locale.ROOT),
                     a == null ? null : new AddressBody(a.line1(), a.line2(), a.city(), a.region(), a.postalCode(), a.country()),
                     c.contacts().stream().map(k -> new ContactBody(k.name(), k.email(), k.phone(), k.roleName())).toList(),

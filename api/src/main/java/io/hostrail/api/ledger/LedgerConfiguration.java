@@ -3,6 +3,7 @@ package io.hostrail.api.ledger;
 import io.hostrail.adapters.r2dbc.ledger.R2dbcLedger;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.customer.service.CustomerService;
+import io.hostrail.ledger.port.out.Ledger;
 import io.hostrail.ledger.service.LedgerService;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.DomainEvents;
@@ -16,8 +17,13 @@ import org.springframework.r2dbc.core.DatabaseClient;
 public class LedgerConfiguration {
 
     @Bean
-    public LedgerService ledgerService(DatabaseClient database, CustomerService customers, Clock clock,
-            UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids) {
-        return new LedgerService(new R2dbcLedger(database), customers, unitOfWork, events, audit, ids, clock);
+    public Ledger ledger(DatabaseClient database) {
+        return new R2dbcLedger(database);
+    }
+
+    @Bean
+    public LedgerService ledgerService(Ledger ledger, CustomerService customers, Clock clock, UnitOfWork unitOfWork,
+            DomainEvents events, AuditTrail audit, IdGenerator ids) {
+        return new LedgerService(ledger, customers, unitOfWork, events, audit, ids, clock);
     }
 }

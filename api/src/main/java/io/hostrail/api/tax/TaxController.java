@@ -157,8 +157,8 @@ public class TaxController {
                     amounts(rules, line.taxes()), text(line.gross()))).toList();
             return new QuoteResponse(result.net().currencyCode(), quote.basis().name().toLowerCase(Locale.ROOT),
                     quote.rounding().name().toLowerCase(Locale.ROOT), lines, amounts(rules, result.totalPerRate()),
-                    text(result.net()), text(result.tax()), text(result.gross()), quote.reverseChargeNote() != null,
-                    quote.reverseChargeNote());
+                    text(result.net()), text(result.tax()), text(result.gross()),
+                    TaxService.REVERSE_CHARGE_NOTE.equals(quote.note()), quote.note());
         });
     }
 

@@ -76,6 +76,12 @@ class TenantIsolationIT {
     private JsonNode apiDocs;
     /** Tenant A's item per collection path, so every operation on one resource aims at the same item. */
     private final Map<String, VictimItem> victims = new LinkedHashMap<>();
+    /**
+     * Body properties that name another item, and the collection it lives in: a draft invoice needs a real customer.
+     * They are filled with tenant A's item, so tenant B's attempts also carry A's ids in their bodies.
+     */
+    private static final Map<String, String> REFERENCES = Map.of("customerId", "/api/v1/customers");
+    private Tenant referenceOwner;
 
     private record Tenant(String slug, String ownerEmail, String token, String tenantId, String ownerUserId) {
     }
@@ -117,6 +123,7 @@ class TenantIsolationIT {
 
         Tenant a = signUp();
         Tenant b = signUp();
+        referenceOwner = a;
         Map<String, ConcretePath> pathsIntoA = new LinkedHashMap<>();
         for (IdOperation operation : operations) {
             pathsIntoA.put(operation.label(), withIdsOf(a, operation.template()));
@@ -266,13 +273,22 @@ class TenantIsolationIT {
             String collectionTemplate = withoutTrailingSlash(template.substring(0, parameter.start()));
             String collectionPath = withoutTrailingSlash(path.toString());
             String name = parameter.group(1);
-            VictimItem victim = victims.computeIfAbsent(collectionPath,
-                    key -> findOrCreateItem(owner, collectionTemplate, collectionPath, name));
+            VictimItem victim = victim(owner, collectionTemplate, collectionPath, name);
             path.append(victim.id());
             ids.add(victim.id());
             end = parameter.end();
         }
         return new ConcretePath(path.append(template.substring(end)).toString(), ids);
+    }
+
+    /** Not computeIfAbsent: making one item may need another first (a customer for an invoice). */
+    private VictimItem victim(Tenant owner, String collectionTemplate, String collectionPath, String parameter) {
+        VictimItem victim = victims.get(collectionPath);
+        if (victim == null) {
+            victim = findOrCreateItem(owner, collectionTemplate, collectionPath, parameter);
+            victims.put(collectionPath, victim);
+        }
+        return victim;
     }
 
     /**
@@ -447,6 +463,11 @@ class TenantIsolationIT {
             }
             // An optional reference to another item (a product's group): a random id would name nothing, and the
             // operation would refuse it before it ever reached the item under test.
+            String referenced = REFERENCES.get(property.getKey());
+            if (referenced != null && referenceOwner != null) {
+                object.put(property.getKey(), victim(referenceOwner, referenced, referenced, "id").id());
+                continue;
+            }
             if (optional && "uuid".equals(propertySchema.path("format").asString(""))) {
                 continue;
             }

@@ -9,9 +9,14 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** A customer account of a hosting provider: who is billed, in which currency and language, and how to reach them. */
+/**
+ * A customer account of a hosting provider: who is billed, in which currency and language, and how to reach them. A
+ * customer with a {@code taxExemption} (the reason, e.g. a charity's exemption certificate) is charged no tax, and its
+ * invoices say why.
+ */
 public record Customer(UUID id, TenantId tenant, String name, String email, String company, TaxId taxId,
-        Currency currency, Locale language, Status status, Address billingAddress, List<Contact> contacts, long version) {
+        String taxExemption, Currency currency, Locale language, Status status, Address billingAddress,
+        List<Contact> contacts, long version) {
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}");
 
@@ -29,6 +34,7 @@ public record Customer(UUID id, TenantId tenant, String name, String email, Stri
         }
         email = email(email);
         company = Address.trimmed(company, 200);
+        taxExemption = Address.trimmed(taxExemption, 500);
         if (currency.getDefaultFractionDigits() < 0) {
             throw new IllegalArgumentException("currency " + currency.getCurrencyCode() + " cannot hold money");
         }

@@ -42,8 +42,8 @@ public final class CustomerService {
     public record ContactDraft(String name, String email, String phone, String role) {
     }
 
-    public record CustomerDraft(String name, String email, String company, String taxId, String currency, String language,
-            String status, AddressDraft billingAddress, List<ContactDraft> contacts) {
+    public record CustomerDraft(String name, String email, String company, String taxId, String taxExemption,
+            String currency, String language, String status, AddressDraft billingAddress, List<ContactDraft> contacts) {
     }
 
     private final Customers customers;
@@ -85,6 +85,19 @@ public final class CustomerService {
             return Mono.error(notFound(id));
         }
         return customers.findById(actor.tenant(), id).switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    /** {@link #accessible}, and locked for moving money until the caller's transaction ends. */
+    public Mono<Customer> lockedForBilling(Principal actor, UUID id) {
+        if (!mayAccess(actor, id)) {
+            return Mono.error(notFound(id));
+        }
+        return lockedForBilling(actor.tenant(), id);
+    }
+
+    /** The customer, locked for moving money until the caller's transaction ends; for work no user asked for. */
+    public Mono<Customer> lockedForBilling(io.hostrail.shared.model.TenantId tenant, UUID id) {
+        return customers.findForBilling(tenant, id).switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
     /** Staff: the tenant's customers, filtered; a client user: its own customer only. */
@@ -155,7 +168,8 @@ public final class CustomerService {
         }
         if (errors.isEmpty()) {
             try {
-                return new Customer(id, actor.tenant(), name, email, draft.company(), taxId, currency, language, status,
+                return new Customer(id, actor.tenant(), name, email, draft.company(), taxId,
+                        draft.taxExemption(), currency, language, status,
                         address, contacts, version);
             } catch (IllegalArgumentException e) {
                 errors.add(e.getMessage().contains("email") ? "email" : "name", e.getMessage());

@@ -12,7 +12,9 @@ public enum Account {
     CUSTOMER_CREDIT,
     /** Where goodwill and correction credits come from. */
     CREDIT_ADJUSTMENTS,
-    CASH;
+    CASH,
+    /** Receivables written off as uncollectible: an expense; paying such an invoice later recovers it. */
+    BAD_DEBT;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

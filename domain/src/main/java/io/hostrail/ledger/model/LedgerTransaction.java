@@ -10,9 +10,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
-/** A movement of money: entries whose debits equal their credits in every currency. It cannot be built otherwise. */
-public record LedgerTransaction(UUID id, TenantId tenant, String kind, UUID customerId, String description,
-        Instant occurredAt, List<LedgerEntry> entries) {
+/**
+ * A movement of money: entries whose debits equal their credits in every currency. It cannot be built otherwise.
+ * {@code documentId} names the invoice or credit note that caused it, when one did.
+ */
+public record LedgerTransaction(UUID id, TenantId tenant, String kind, UUID customerId, UUID documentId,
+        String description, Instant occurredAt, List<LedgerEntry> entries) {
 
     public LedgerTransaction {
         Objects.requireNonNull(id, "id");

@@ -99,7 +99,7 @@ public final class LedgerService {
                 return Mono.error(e);
             }
             LedgerTransaction movement = new LedgerTransaction(ids.newId(), actor.tenant(), "manual_credit", customerId,
-                    why, clock.instant(), List.of(LedgerEntry.debit(Account.CREDIT_ADJUSTMENTS, customerId, credit),
+                    null, why, clock.instant(), List.of(LedgerEntry.debit(Account.CREDIT_ADJUSTMENTS, customerId, credit),
                             LedgerEntry.credit(Account.CUSTOMER_CREDIT, customerId, credit)));
             return ledger.record(movement)
                     .then(events.record(actor.tenant(), new CreditGranted(customerId, movement.id(),
@@ -131,7 +131,8 @@ public final class LedgerService {
                 }));
     }
 
-    private Mono<CustomerBalance> balanceOf(Customer customer) {
+    /** The customer's credit and amount due, inside the caller's unit of work. */
+    public Mono<CustomerBalance> balanceOf(Customer customer) {
         Money zero = Money.zero(customer.currency());
         return ledger.customerTotals(customer.tenant(), customer.id())
                 .filter(totals -> totals.debits().currency().equals(customer.currency()))

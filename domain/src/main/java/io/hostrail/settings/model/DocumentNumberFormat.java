@@ -49,6 +49,20 @@ public record DocumentNumberFormat(String pattern) {
         }
     }
 
+    /**
+     * Which sequence a document issued in {@code year} and {@code month} takes its number from: numbering restarts
+     * each year when the format shows the year, each month when it shows the month too, and never otherwise, so a
+     * number is never repeated.
+     */
+    public String sequenceScope(int year, int month) {
+        boolean showsYear = pattern.contains("{yyyy}") || pattern.contains("{yy}");
+        boolean showsMonth = pattern.contains("{mm}");
+        if (showsYear && showsMonth) {
+            return String.format("%04d-%02d", year, month);
+        }
+        return showsYear ? String.format("%04d", year) : "all";
+    }
+
     /** The number of the {@code sequence}-th document issued in {@code year} and {@code month}. */
     public String render(int year, int month, long sequence) {
         if (sequence < 1) {

@@ -43,7 +43,12 @@ public final class BillingSettingsService {
 
     /** Inside a caller's unit of work: the saved settings, or the defaults. */
     public Mono<BillingSettings> current(Principal actor) {
-        return store.find(actor.tenant()).defaultIfEmpty(BillingSettings.defaults(actor.tenant()));
+        return current(actor.tenant());
+    }
+
+    /** Inside a caller's unit of work, for work no user asked for (the billing run). */
+    public Mono<BillingSettings> current(io.hostrail.shared.model.TenantId tenant) {
+        return store.find(tenant).defaultIfEmpty(BillingSettings.defaults(tenant));
     }
 
     public Mono<BillingSettings> update(Principal actor, SettingsDraft draft, long expectedVersion) {

@@ -14,10 +14,12 @@ import io.hostrail.shared.error.ErrorCode;
 import io.hostrail.shared.error.FieldErrors;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.model.Money;
+import io.hostrail.shared.model.TenantId;
 import io.hostrail.shared.port.out.UnitOfWork;
 import io.hostrail.tax.model.TaxCalculation;
 import io.hostrail.tax.model.TaxRate;
 import io.hostrail.tax.model.TaxRule;
+import io.hostrail.tax.model.Taxation;
 import io.hostrail.tax.port.out.TaxRules;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -47,10 +49,15 @@ public final class TaxService {
             List<String> amounts) {
     }
 
-    /** The rules that applied, in order, the calculation, and the reverse-charge note when the customer pays the VAT. */
+    /**
+     * The rules that applied, in order, the calculation, and the note saying why no tax is charged when the customer
+     * pays the VAT itself (reverse charge) or is exempt.
+     */
     public record Quote(List<TaxRule> rules, TaxCalculation.Result result, TaxCalculation.Basis basis,
-            TaxCalculation.Rounding rounding, String reverseChargeNote) {
+            TaxCalculation.Rounding rounding, String note) {
     }
+
+    public static final ErrorCode PLACE_UNKNOWN = ErrorCode.validation("tax.place_unknown");
 
     /** The legal note an EU invoice carries when the customer accounts for the VAT. */
     public static final String REVERSE_CHARGE_NOTE =
@@ -147,17 +154,46 @@ public final class TaxService {
                             : TaxCalculation.Rounding.valueOf(choice(draft.rounding(), "per_line or per_invoice")));
                     List<Money> amounts = amounts(draft.amounts(), currency, errors);
                     errors.throwIfAny(QUOTE_INVALID, "The tax quote has invalid fields.");
-                    boolean reverseCharge = customer.isPresent()
-                            && reverseCharge(tenantSettings.sellerCountry(), country, customer.get().taxId());
-                    Mono<List<TaxRule>> applied = reverseCharge ? Mono.just(List.of())
-                            : rules.list(actor.tenant(), country).filter(rule -> rule.appliesTo(country, region))
-                                    .sort(Comparator.comparingInt(TaxRule::sequence)
-                                            .thenComparing(rule -> rule.region() == null ? "" : rule.region()))
-                                    .collectList();
+                    String note = customer.map(c -> untaxedBecause(tenantSettings, c)).orElse(null);
+                    Mono<List<TaxRule>> applied = note != null ? Mono.just(List.of()) : rulesAt(actor.tenant(), country, region);
                     return applied.map(chosen -> new Quote(chosen, TaxCalculation.calculate(currency, amounts,
-                            chosen.stream().map(TaxRule::rate).toList(), basis, rounding), basis, rounding,
-                            reverseCharge ? REVERSE_CHARGE_NOTE : null));
+                            chosen.stream().map(TaxRule::rate).toList(), basis, rounding), basis, rounding, note));
                 }));
+    }
+
+    /**
+     * How the customer's invoice lines are taxed now: the rules of its billing address, unless it is exempt or pays the
+     * VAT itself. A customer without an address is refused while the tenant has any tax rule, since where it is taxed
+     * is unknown. Joins the caller's unit of work.
+     */
+    public Mono<Taxation> taxationFor(BillingSettings tenantSettings, Customer customer) {
+        String note = untaxedBecause(tenantSettings, customer);
+        if (note != null) {
+            return Mono.just(new Taxation(List.of(), tenantSettings.taxBasis(), tenantSettings.taxRounding(), note));
+        }
+        Address address = customer.billingAddress();
+        Mono<List<TaxRule>> applied = address != null ? rulesAt(customer.tenant(), address.country(), address.region())
+                : rules.list(customer.tenant(), null).hasElements().flatMap(taxesSomewhere -> taxesSomewhere
+                        ? Mono.error(new DomainException(PLACE_UNKNOWN, "Customer " + customer.id()
+                                + " has no billing address, so where it is taxed is unknown; add one first."))
+                        : Mono.just(List.of()));
+        return applied.map(chosen -> new Taxation(chosen, tenantSettings.taxBasis(), tenantSettings.taxRounding(), null));
+    }
+
+    /** Why the customer is charged no tax at all, or null when it is taxed where it is. */
+    private static String untaxedBecause(BillingSettings tenantSettings, Customer customer) {
+        if (customer.taxExemption() != null) {
+            return "Tax exempt: " + customer.taxExemption();
+        }
+        Address address = customer.billingAddress();
+        return address != null && reverseCharge(tenantSettings.sellerCountry(), address.country(), customer.taxId())
+                ? REVERSE_CHARGE_NOTE : null;
+    }
+
+    private Mono<List<TaxRule>> rulesAt(TenantId tenant, String country, String region) {
+        return rules.list(tenant, country).filter(rule -> rule.appliesTo(country, region))
+                .sort(Comparator.comparingInt(TaxRule::sequence).thenComparing(rule -> rule.region() == null ? "" : rule.region()))
+                .collectList();
     }
 
     private Mono<Optional<Customer>> customerOf(Principal actor, UUID customerId) {

@@ -43,6 +43,6 @@ class LedgerTransactionTest {
     }
 
     private static LedgerTransaction transaction(LedgerEntry... entries) {
-        return new LedgerTransaction(UUID.randomUUID(), TENANT, "test", CUSTOMER, "test", Instant.EPOCH, List.of(entries));
+        return new LedgerTransaction(UUID.randomUUID(), TENANT, "test", CUSTOMER, null, "test", Instant.EPOCH, List.of(entries));
     }
 }

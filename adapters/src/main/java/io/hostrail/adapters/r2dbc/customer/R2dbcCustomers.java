@@ -24,7 +24,7 @@ public final class R2dbcCustomers implements Customers {
 
     private static final TypeReference<List<Map<String, String>>> CONTACTS = new TypeReference<>() {};
     private static final String COLUMNS = """
-            id, tenant_id, name, email, company, tax_id, currency, language, status, address_line1, address_line2,
+            id, tenant_id, name, email, company, tax_id, tax_exemption, currency, language, status, address_line1, address_line2,
             address_city, address_region, address_postal_code, address_country, contacts::text AS contacts, version""";
 
     private final DatabaseClient database;
@@ -40,10 +40,10 @@ public final class R2dbcCustomers implements Customers {
     @Override
     public Mono<Customer> create(Customer customer) {
         return bindAll(database.sql("""
-                        INSERT INTO customer (id, tenant_id, name, email, company, tax_id, currency, language, status,
+                        INSERT INTO customer (id, tenant_id, name, email, company, tax_id, tax_exemption, currency, language, status,
                             address_line1, address_line2, address_city, address_region, address_postal_code, address_country,
                             contacts, created_at, updated_at)
-                        VALUES (:id, :tenant, :name, :email, :company, :taxId, :currency, :language, :status, :line1, :line2,
+                        VALUES (:id, :tenant, :name, :email, :company, :taxId, :taxExemption, :currency, :language, :status, :line1, :line2,
                             :city, :region, :postalCode, :country, :contacts, :now, :now)
                         """), customer)
                 .fetch().rowsUpdated().thenReturn(customer);
@@ -52,6 +52,12 @@ public final class R2dbcCustomers implements Customers {
     @Override
     public Mono<Customer> findById(TenantId tenant, UUID id) {
         return database.sql("SELECT " + COLUMNS + " FROM customer WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenant.value()).bind("id", id).map(this::toCustomer).one();
+    }
+
+    @Override
+    public Mono<Customer> findForBilling(TenantId tenant, UUID id) {
+        return database.sql("SELECT " + COLUMNS + " FROM customer WHERE tenant_id = :tenant AND id = :id FOR NO KEY UPDATE")
                 .bind("tenant", tenant.value()).bind("id", id).map(this::toCustomer).one();
     }
 
@@ -85,6 +91,7 @@ public final class R2dbcCustomers implements Customers {
     public Mono<Customer> update(Customer customer, long expectedVersion) {
         return bindAll(database.sql("""
                         UPDATE customer SET name = :name, email = :email, company = :company, tax_id = :taxId,
+                            tax_exemption = :taxExemption,
                             currency = :currency, language = :language, status = :status, address_line1 = :line1,
                             address_line2 = :line2, address_city = :city, address_region = :region,
                             address_postal_code = :postalCode, address_country = :country, contacts = :contacts,
@@ -95,7 +102,7 @@ public final class R2dbcCustomers implements Customers {
                 .fetch().rowsUpdated()
                 .filter(updated -> updated == 1)
                 .map(updated -> new Customer(customer.id(), customer.tenant(), customer.name(), customer.email(),
-                        customer.company(), customer.taxId(), customer.currency(), customer.language(), customer.status(),
+                        customer.company(), customer.taxId(), customer.taxExemption(), customer.currency(), customer.language(), customer.status(),
                         customer.billingAddress(), customer.contacts(), expectedVersion + 1));
     }
 
@@ -107,6 +114,7 @@ public final class R2dbcCustomers implements Customers {
                 .bind("contacts", Json.of(json.writeValueAsString(c.contacts().stream().map(contact -> contactMap(contact)).toList())));
         spec = nullable(spec, "company", c.company());
         spec = nullable(spec, "taxId", c.taxId() == null ? null : c.taxId().value());
+        spec = nullable(spec, "taxExemption", c.taxExemption());
         spec = nullable(spec, "line1", a == null ? null : a.line1());
         spec = nullable(spec, "line2", a == null ? null : a.line2());
         spec = nullable(spec, "city", a == null ? null : a.city());
@@ -142,7 +150,7 @@ public final class R2dbcCustomers implements Customers {
         String taxId = row.get("tax_id", String.class);
         return new Customer(row.get("id", UUID.class), new TenantId(row.get("tenant_id", UUID.class)),
                 row.get("name", String.class), row.get("email", String.class), row.get("company", String.class),
-                taxId == null ? null : new TaxId(taxId), Currency.getInstance(row.get("currency", String.class)),
+                taxId == null ? null : new TaxId(taxId), row.get("tax_exemption", String.class), Currency.getInstance(row.get("currency", String.class)),
                 Locale.forLanguageTag(row.get("language", String.class)),
                 Customer.Status.valueOf(row.get("status", String.class).toUpperCase(Locale.ROOT)), address, contacts,
                 row.get("version", Long.class));

@@ -25,13 +25,16 @@ public final class R2dbcLedger implements Ledger {
     public Mono<LedgerTransaction> record(LedgerTransaction transaction) {
         UUID tenant = transaction.tenant().value();
         var header = database.sql("""
-                        INSERT INTO ledger_transaction (id, tenant_id, kind, customer_id, description, occurred_at)
-                        VALUES (:id, :tenant, :kind, :customer, :description, :occurredAt)
+                        INSERT INTO ledger_transaction (id, tenant_id, kind, customer_id, document_id, description,
+                            occurred_at)
+                        VALUES (:id, :tenant, :kind, :customer, :document, :description, :occurredAt)
                         """)
                 .bind("id", transaction.id()).bind("tenant", tenant).bind("kind", transaction.kind())
                 .bind("description", transaction.description()).bind("occurredAt", transaction.occurredAt());
         header = transaction.customerId() == null ? header.bindNull("customer", UUID.class)
                 : header.bind("customer", transaction.customerId());
+        header = transaction.documentId() == null ? header.bindNull("document", UUID.class)
+                : header.bind("document", transaction.documentId());
         return header.fetch().rowsUpdated()
                 .thenMany(Flux.fromIterable(transaction.entries()).concatMap(entry -> entry(tenant, transaction.id(), entry)))
                 .then(Mono.just(transaction));

@@ -12,6 +12,12 @@ public interface Customers {
 
     Mono<Customer> findById(TenantId tenant, UUID id);
 
+    /**
+     * The customer, locked until the caller's transaction ends: money moving between a customer's credit and its
+     * invoices is serialized per customer, so its credit is never spent twice.
+     */
+    Mono<Customer> findForBilling(TenantId tenant, UUID id);
+
     /** Customers in id order after {@code afterId}, optionally of one status or email. */
     Flux<Customer> list(TenantId tenant, Customer.Status status, String email, UUID afterId, int limit);
 

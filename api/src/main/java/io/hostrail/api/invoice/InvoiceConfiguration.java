@@ -1,0 +1,31 @@
+package io.hostrail.api.invoice;
+
+import io.hostrail.adapters.r2dbc.invoice.R2dbcDocumentSequences;
+import io.hostrail.adapters.r2dbc.invoice.R2dbcInvoices;
+import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.catalog.port.out.Catalog;
+import io.hostrail.customer.service.CustomerService;
+import io.hostrail.invoice.service.InvoiceService;
+import io.hostrail.ledger.port.out.Ledger;
+import io.hostrail.ledger.service.LedgerService;
+import io.hostrail.settings.service.BillingSettingsService;
+import io.hostrail.shared.model.IdGenerator;
+import io.hostrail.shared.port.out.DomainEvents;
+import io.hostrail.shared.port.out.UnitOfWork;
+import io.hostrail.tax.service.TaxService;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+@Configuration(proxyBeanMethods = false)
+public class InvoiceConfiguration {
+
+    @Bean
+    public InvoiceService invoiceService(DatabaseClient database, CustomerService customers, Catalog catalog,
+            TaxService taxes, BillingSettingsService settings, LedgerService balances, Ledger ledger,
+            UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock) {
+        return new InvoiceService(new R2dbcInvoices(database, clock), new R2dbcDocumentSequences(database), customers,
+                catalog, taxes, settings, balances, ledger, unitOfWork, events, audit, ids, clock);
+    }
+}

@@ -1,0 +1,34 @@
+package io.hostrail.api.support;
+
+import io.hostrail.api.HostrailApplication;
+import io.hostrail.infra.embedded.EmbeddedStackInitializer;
+import java.time.Duration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * A second, independent application instance on the same embedded PostgreSQL, Kafka and Redis as the test context:
+ * what two replicas behind a load balancer are. Started once per JVM, on first use, and closed when the JVM ends.
+ */
+public final class SecondInstance {
+
+    private static ConfigurableApplicationContext context;
+
+    private SecondInstance() {
+    }
+
+    public static synchronized WebTestClient http() {
+        if (context == null) {
+            context = new SpringApplicationBuilder(HostrailApplication.class)
+                    .profiles("test")
+                    .properties("server.port=0", "hostrail.instance-id=test-b")
+                    .initializers(new EmbeddedStackInitializer())
+                    .run();
+            Runtime.getRuntime().addShutdownHook(new Thread(context::close, "second-instance-shutdown"));
+        }
+        String port = context.getEnvironment().getRequiredProperty("local.server.port");
+        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+}

@@ -1,0 +1,16 @@
+package io.hostrail.invoice.port.out;
+
+import io.hostrail.shared.model.TenantId;
+import reactor.core.publisher.Mono;
+
+/**
+ * Gapless numbering. Must be called inside the unit of work that issues the document: the number is taken under a lock
+ * held until that transaction ends, so concurrent issuers wait for each other, and a rollback returns the number.
+ */
+public interface DocumentSequences {
+
+    enum Kind { INVOICE, CREDIT_NOTE }
+
+    /** The next value, from 1, of the tenant's sequence for this kind of document and scope. */
+    Mono<Long> next(TenantId tenant, Kind kind, String scope);
+}

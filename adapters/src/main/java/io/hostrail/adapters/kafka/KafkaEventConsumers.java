@@ -5,6 +5,8 @@ import io.hostrail.adapters.json.EventEnvelopeCodec.MalformedEventException;
 import io.hostrail.adapters.r2dbc.R2dbcProcessedEvents;
 import io.hostrail.shared.event.EventEnvelope;
 import io.hostrail.shared.event.EventSubscription;
+import io.hostrail.shared.model.TenantContext;
+import io.hostrail.shared.model.TenantId;
 import io.hostrail.shared.port.out.UnitOfWork;
 import java.time.Duration;
 import java.util.List;
@@ -105,10 +107,13 @@ public final class KafkaEventConsumers implements AutoCloseable {
 
     private Mono<Void> apply(EventSubscription subscription, EventEnvelope event) {
         AtomicInteger attempt = new AtomicInteger();
-        return retryPolicy.apply(unitOfWork.inTransaction(() -> processedEvents.markProcessed(subscription.name(), event)
+        // The effect runs for the event's tenant: row-level security shows the handler that tenant's rows only.
+        TenantId tenant = new TenantId(event.tenantId());
+        return retryPolicy.apply(TenantContext.within(tenant, unitOfWork.inTransaction(() -> processedEvents
+                                .markProcessed(subscription.name(), event)
                                 .flatMap(first -> first
                                         ? subscription.handler().handle(event).thenReturn(Boolean.TRUE)
-                                        : Mono.just(Boolean.FALSE)))
+                                        : Mono.just(Boolean.FALSE))))
                         .doOnError(error -> log.info("consumer {} attempt {} on event {} failed: {}", subscription.name(),
                                 attempt.incrementAndGet(), event.id(), error.toString())))
                 .then();

@@ -40,6 +40,8 @@ public class BillingSettingsController {
             @Schema(example = "14", description = "Days before the due date renewals are invoiced, 0 to 90")
             Integer renewalLeadDays,
             @Schema(example = "true") Boolean applyCreditAutomatically,
+            @Schema(example = "day", allowableValues = {"day", "second"},
+                    description = "What plan changes are prorated to: whole UTC days or seconds") String prorationGranularity,
             @Schema(example = "0", description = "The version you read") @PositiveOrZero Long version) {
     }
 
@@ -47,13 +49,14 @@ public class BillingSettingsController {
             String creditNoteNumberFormat,
             @Schema(description = "The first invoice number of January 2026 in this format", example = "INV-2026-000001")
             String invoiceNumberExample, int renewalLeadDays,
-            boolean applyCreditAutomatically, long version) {
+            boolean applyCreditAutomatically, String prorationGranularity, long version) {
 
         static SettingsResponse of(BillingSettings s) {
             return new SettingsResponse(s.sellerCountry(), s.taxBasis().name().toLowerCase(Locale.ROOT),
                     s.taxRounding().name().toLowerCase(Locale.ROOT), s.invoiceNumbers().pattern(),
                     s.creditNoteNumbers().pattern(), s.invoiceNumbers().render(2026, 1, 1),
-                    s.renewalLeadDays(), s.applyCreditAutomatically(), s.version());
+                    s.renewalLeadDays(), s.applyCreditAutomatically(),
+                    s.prorationGranularity().name().toLowerCase(Locale.ROOT), s.version());
         }
     }
 
@@ -81,6 +84,6 @@ public class BillingSettingsController {
         }
         return settings.update(actor, new SettingsDraft(body.sellerCountry(), body.taxBasis(), body.taxRounding(),
                 body.invoiceNumberFormat(), body.creditNoteNumberFormat(), body.renewalLeadDays(),
-                body.applyCreditAutomatically()), body.version()).map(SettingsResponse::of);
+                body.applyCreditAutomatically(), body.prorationGranularity()), body.version()).map(SettingsResponse::of);
     }
 }

@@ -80,7 +80,7 @@ class TenantIsolationIT {
      * Body properties that name another item, and the collection it lives in: a draft invoice needs a real customer.
      * They are filled with tenant A's item, so tenant B's attempts also carry A's ids in their bodies.
      */
-    private static final Map<String, String> REFERENCES = Map.of("customerId", "/api/v1/customers");
+    private static final Map<String, String> REFERENCES = Map.of("customerId", "/api/v1/customers", "productId", "/api/v1/products");
     private Tenant referenceOwner;
 
     private record Tenant(String slug, String ownerEmail, String token, String tenantId, String ownerUserId) {
@@ -406,9 +406,10 @@ class TenantIsolationIT {
     }
 
     /**
-     * A value the schema accepts: every property, required or not, so optional fields are exercised too. Numbers are
-     * the smallest allowed from 0, which makes a {@code version} 0, the version of a freshly made item: a write that
-     * leaked would then apply rather than be turned away as stale.
+     * A value the schema accepts: every property, required or not, so optional fields are exercised too. Integers are
+     * their documented example (a stock limit of 100, not a sold-out 0), else the smallest allowed from 0, which makes
+     * a {@code version} 0, the version of a freshly made item: a write that leaked would then apply rather than be
+     * turned away as stale.
      */
     private JsonNode sample(JsonNode schemaOrRef, String at, Deque<String> refsInProgress) {
         String ref = text(schemaOrRef.path("$ref"));
@@ -442,12 +443,30 @@ class TenantIsolationIT {
             case "object" -> objectSample(schema, at, refsInProgress);
             case "array" -> arraySample(schema, at, refsInProgress);
             case "string" -> NODES.stringNode(stringSample(schema, at));
-            case "integer" -> NODES.numberNode(smallestAllowed(schema).setScale(0, RoundingMode.CEILING).longValueExact());
+            case "integer" -> NODES.numberNode(documentedExample(schema)
+                    .orElseGet(() -> smallestAllowed(schema)).setScale(0, RoundingMode.CEILING).longValueExact());
             case "number" -> NODES.numberNode(smallestAllowed(schema));
             case "boolean" -> NODES.booleanNode(false);
             case "null" -> NODES.nullNode();
             default -> fail("%s: TenantIsolationIT cannot build a value of %s", at, schema);
         };
+    }
+
+    /** The schema's example as a number, when it has one within the schema's bounds. */
+    private static java.util.Optional<BigDecimal> documentedExample(JsonNode schema) {
+        JsonNode example = schema.path("example");
+        BigDecimal value;
+        try {
+            value = example.isNumber() ? example.decimalValue()
+                    : example.isString() ? new BigDecimal(example.stringValue().strip()) : null;
+        } catch (NumberFormatException e) {
+            value = null;
+        }
+        if (value == null || value.compareTo(smallestAllowed(schema)) < 0
+                || (schema.has("maximum") && value.compareTo(schema.path("maximum").decimalValue()) > 0)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(value);
     }
 
     private JsonNode objectSample(JsonNode schema, String at, Deque<String> refsInProgress) {

@@ -1,16 +1,18 @@
 package io.hostrail.settings.model;
 
 import io.hostrail.shared.model.TenantId;
+import io.hostrail.subscription.model.Proration;
 import io.hostrail.tax.model.TaxCalculation;
 import java.util.Objects;
 
 /**
  * How a tenant bills: where it sells from (for EU VAT), how prices and tax rounding work, how documents are numbered,
- * how many days before the due date renewals are invoiced, and whether credit is applied to new invoices by itself.
+ * how many days before the due date renewals are invoiced, whether credit is applied to new invoices by itself, and
+ * whether plan changes are prorated to the day or to the second.
  */
 public record BillingSettings(TenantId tenant, String sellerCountry, TaxCalculation.Basis taxBasis,
         TaxCalculation.Rounding taxRounding, DocumentNumberFormat invoiceNumbers, DocumentNumberFormat creditNoteNumbers,
-        int renewalLeadDays, boolean applyCreditAutomatically, long version) {
+        int renewalLeadDays, boolean applyCreditAutomatically, Proration.Granularity prorationGranularity, long version) {
 
     public static final int MAX_LEAD_DAYS = 90;
 
@@ -20,6 +22,7 @@ public record BillingSettings(TenantId tenant, String sellerCountry, TaxCalculat
         Objects.requireNonNull(taxRounding, "taxRounding");
         Objects.requireNonNull(invoiceNumbers, "invoiceNumbers");
         Objects.requireNonNull(creditNoteNumbers, "creditNoteNumbers");
+        Objects.requireNonNull(prorationGranularity, "prorationGranularity");
         if (renewalLeadDays < 0 || renewalLeadDays > MAX_LEAD_DAYS) {
             throw new IllegalArgumentException("renewalLeadDays: from 0 to " + MAX_LEAD_DAYS);
         }
@@ -28,6 +31,6 @@ public record BillingSettings(TenantId tenant, String sellerCountry, TaxCalculat
     /** What a tenant that never changed its settings bills with. */
     public static BillingSettings defaults(TenantId tenant) {
         return new BillingSettings(tenant, null, TaxCalculation.Basis.EXCLUSIVE, TaxCalculation.Rounding.PER_LINE,
-                new DocumentNumberFormat("INV-{yyyy}-{seq:6}"), new DocumentNumberFormat("CN-{yyyy}-{seq:6}"), 14, true, 0);
+                new DocumentNumberFormat("INV-{yyyy}-{seq:6}"), new DocumentNumberFormat("CN-{yyyy}-{seq:6}"), 14, true, Proration.Granularity.DAY, 0);
     }
 }

@@ -4,6 +4,7 @@ import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.identity.model.Principal;
 import io.hostrail.identity.service.Actors;
 import io.hostrail.settings.model.BillingSettings;
+import io.hostrail.subscription.model.Proration;
 import io.hostrail.settings.model.DocumentNumberFormat;
 import io.hostrail.settings.port.out.BillingSettingsStore;
 import io.hostrail.shared.error.DomainException;
@@ -24,7 +25,8 @@ public final class BillingSettingsService {
     public static final ErrorCode STALE = ErrorCode.conflict("version.stale");
 
     public record SettingsDraft(String sellerCountry, String taxBasis, String taxRounding, String invoiceNumberFormat,
-            String creditNoteNumberFormat, Integer renewalLeadDays, Boolean applyCreditAutomatically) {
+            String creditNoteNumberFormat, Integer renewalLeadDays, Boolean applyCreditAutomatically,
+            String prorationGranularity) {
     }
 
     private final BillingSettingsStore store;
@@ -84,9 +86,11 @@ public final class BillingSettingsService {
         if (invoices != null && invoices.equals(creditNotes)) {
             errors.add("creditNoteNumberFormat", "must differ from the invoice number format");
         }
+        Proration.Granularity granularity = errors.check("prorationGranularity", () -> choice(Proration.Granularity.class,
+                draft.prorationGranularity(), Proration.Granularity.DAY));
         errors.throwIfAny(INVALID, "The billing settings have invalid fields.");
         return new BillingSettings(actor.tenant(), seller, basis, rounding, invoices, creditNotes, leadDays,
-                draft.applyCreditAutomatically() == null || draft.applyCreditAutomatically(), version);
+                draft.applyCreditAutomatically() == null || draft.applyCreditAutomatically(), granularity, version);
     }
 
     private static <E extends Enum<E>> E choice(Class<E> type, String value, E fallback) {
@@ -111,6 +115,7 @@ public final class BillingSettingsService {
         summary.put("creditNoteNumberFormat", s.creditNoteNumbers().pattern());
         summary.put("renewalLeadDays", Integer.toString(s.renewalLeadDays()));
         summary.put("applyCreditAutomatically", Boolean.toString(s.applyCreditAutomatically()));
+        summary.put("prorationGranularity", s.prorationGranularity().name().toLowerCase(java.util.Locale.ROOT));
         return summary;
     }
 }

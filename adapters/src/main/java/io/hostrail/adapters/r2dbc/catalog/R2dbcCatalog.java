@@ -316,4 +316,13 @@ public final class R2dbcCatalog implements Catalog {
     private static <T> GenericExecuteSpec nullable(GenericExecuteSpec spec, String name, T value, Class<T> type) {
         return value == null ? spec.bindNull(name, type) : spec.bind(name, value);
     }
+
+    @Override
+    public Mono<Boolean> takeStock(TenantId tenant, UUID productId) {
+        return database.sql("""
+                        UPDATE product SET stock_sold = stock_sold + 1
+                        WHERE tenant_id = :tenant AND id = :id AND (stock_limit IS NULL OR stock_sold < stock_limit)
+                        """)
+                .bind("tenant", tenant.value()).bind("id", productId).fetch().rowsUpdated().map(updated -> updated == 1);
+    }
 }

@@ -4,6 +4,7 @@ import io.hostrail.settings.model.BillingSettings;
 import io.hostrail.settings.model.DocumentNumberFormat;
 import io.hostrail.settings.port.out.BillingSettingsStore;
 import io.hostrail.shared.model.TenantId;
+import io.hostrail.subscription.model.Proration;
 import io.hostrail.tax.model.TaxCalculation;
 import java.time.Clock;
 import java.util.Locale;
@@ -25,7 +26,8 @@ public final class R2dbcBillingSettings implements BillingSettingsStore {
     public Mono<BillingSettings> find(TenantId tenant) {
         return database.sql("""
                         SELECT tenant_id, seller_country, tax_basis, tax_rounding, invoice_number_format,
-                            credit_note_number_format, renewal_lead_days, apply_credit_automatically, version
+                            credit_note_number_format, renewal_lead_days, apply_credit_automatically, proration_granularity,
+                            version
                         FROM billing_settings WHERE tenant_id = :tenant
                         """)
                 .bind("tenant", tenant.value())
@@ -36,6 +38,7 @@ public final class R2dbcBillingSettings implements BillingSettingsStore {
                         new DocumentNumberFormat(row.get("invoice_number_format", String.class)),
                         new DocumentNumberFormat(row.get("credit_note_number_format", String.class)),
                         row.get("renewal_lead_days", Integer.class), row.get("apply_credit_automatically", Boolean.class),
+                        Proration.Granularity.valueOf(row.get("proration_granularity", String.class).toUpperCase(Locale.ROOT)),
                         row.get("version", Long.class)))
                 .one();
     }
@@ -44,14 +47,17 @@ public final class R2dbcBillingSettings implements BillingSettingsStore {
     public Mono<BillingSettings> save(BillingSettings s, long expectedVersion) {
         var spec = database.sql("""
                         INSERT INTO billing_settings (tenant_id, seller_country, tax_basis, tax_rounding, invoice_number_format,
-                            credit_note_number_format, renewal_lead_days, apply_credit_automatically, updated_at, version)
-                        VALUES (:tenant, :seller, :basis, :rounding, :invoices, :creditNotes, :leadDays, :applyCredit, :now, 1)
+                            credit_note_number_format, renewal_lead_days, apply_credit_automatically, proration_granularity, updated_at,
+                            version)
+                        VALUES (:tenant, :seller, :basis, :rounding, :invoices, :creditNotes, :leadDays, :applyCredit,
+                            :granularity, :now, 1)
                         ON CONFLICT (tenant_id) DO UPDATE SET seller_country = EXCLUDED.seller_country,
                             tax_basis = EXCLUDED.tax_basis, tax_rounding = EXCLUDED.tax_rounding,
                             invoice_number_format = EXCLUDED.invoice_number_format,
                             credit_note_number_format = EXCLUDED.credit_note_number_format,
                             renewal_lead_days = EXCLUDED.renewal_lead_days,
                             apply_credit_automatically = EXCLUDED.apply_credit_automatically,
+                            proration_granularity = EXCLUDED.proration_granularity,
                             updated_at = EXCLUDED.updated_at, version = billing_settings.version + 1
                         WHERE billing_settings.version = :expected
                         """)
@@ -59,6 +65,7 @@ public final class R2dbcBillingSettings implements BillingSettingsStore {
                 .bind("rounding", s.taxRounding().name().toLowerCase(Locale.ROOT))
                 .bind("invoices", s.invoiceNumbers().pattern()).bind("creditNotes", s.creditNoteNumbers().pattern())
                 .bind("leadDays", s.renewalLeadDays()).bind("applyCredit", s.applyCreditAutomatically())
+                .bind("granularity", s.prorationGranularity().name().toLowerCase(Locale.ROOT))
                 .bind("now", clock.instant()).bind("expected", expectedVersion);
         spec = s.sellerCountry() == null ? spec.bindNull("seller", String.class) : spec.bind("seller", s.sellerCountry());
         // A first save must expect version 0; an insert then succeeds only when no row existed.

@@ -37,6 +37,9 @@ public interface Catalog {
     /** Empty when {@code expectedVersion} no longer holds. */
     Mono<Product> updateProduct(Product product, long expectedVersion);
 
+    /** Sells one unit: false, with nothing changed, when the product is sold out. Atomic under concurrent orders. */
+    Mono<Boolean> takeStock(TenantId tenant, UUID productId);
+
     record ProductFilter(UUID groupId, Product.Kind kind, java.util.Set<Product.Status> statuses) {
     }
 }

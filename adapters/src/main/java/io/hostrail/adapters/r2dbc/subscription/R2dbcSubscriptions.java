@@ -1,0 +1,204 @@
+package io.hostrail.adapters.r2dbc.subscription;
+
+import io.hostrail.catalog.model.BillingCycle;
+import io.hostrail.shared.model.TenantId;
+import io.hostrail.subscription.model.Period;
+import io.hostrail.subscription.model.SelectedOption;
+import io.hostrail.subscription.model.Subscription;
+import io.hostrail.subscription.model.SubscriptionStatus;
+import io.hostrail.subscription.port.out.Subscriptions;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Currency;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+public final class R2dbcSubscriptions implements Subscriptions {
+
+    private static final String COLUMNS = """
+            id, tenant_id, customer_id, product_id, cycle, currency, status, quantity, options::text AS options, anchor,
+            trial_end, period_start, period_end, cancel_at_period_end, suspended_at, cancelled_at, terminated_at,
+            created_at, version""";
+    private static final TypeReference<List<Map<String, Object>>> OPTIONS = new TypeReference<>() {
+    };
+
+    private final DatabaseClient database;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    public R2dbcSubscriptions(DatabaseClient database, JsonMapper json, Clock clock) {
+        this.database = database;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<Subscription> insert(Subscription s) {
+        return bind(database.sql("""
+                        INSERT INTO subscription (id, tenant_id, customer_id, product_id, cycle, currency, status, quantity,
+                            options, anchor, trial_end, period_start, period_end, cancel_at_period_end, suspended_at,
+                            cancelled_at, terminated_at, created_at, updated_at, version)
+                        VALUES (:id, :tenant, :customer, :product, :cycle, :currency, :status, :quantity, :options, :anchor,
+                            :trialEnd, :periodStart, :periodEnd, :cancelAtPeriodEnd, :suspendedAt, :cancelledAt,
+                            :terminatedAt, :createdAt, :now, 0)
+                        """), s)
+                .fetch().rowsUpdated().thenReturn(s);
+    }
+
+    @Override
+    public Mono<Subscription> update(Subscription s, long expectedVersion) {
+        return bind(database.sql("""
+                        UPDATE subscription SET product_id = :product, cycle = :cycle, status = :status,
+                            quantity = :quantity, options = :options, anchor = :anchor, trial_end = :trialEnd,
+                            period_start = :periodStart, period_end = :periodEnd,
+                            cancel_at_period_end = :cancelAtPeriodEnd, suspended_at = :suspendedAt,
+                            cancelled_at = :cancelledAt, terminated_at = :terminatedAt, updated_at = :now,
+                            version = version + 1
+                        WHERE tenant_id = :tenant AND id = :id AND version = :version AND customer_id = :customer
+                            AND currency = :currency AND created_at = :createdAt
+                        """), s)
+                .bind("version", expectedVersion).fetch().rowsUpdated().filter(updated -> updated == 1)
+                .map(updated -> new Subscription(s.id(), s.tenant(), s.customerId(), s.productId(), s.cycle(),
+                        s.currency(), s.status(), s.quantity(), s.options(), s.anchor(), s.trialEnd(), s.currentPeriod(),
+                        s.cancelAtPeriodEnd(), s.suspendedAt(), s.cancelledAt(), s.terminatedAt(), s.createdAt(),
+                        expectedVersion + 1));
+    }
+
+    @Override
+    public Mono<Subscription> find(TenantId tenant, UUID id) {
+        return database.sql("SELECT " + COLUMNS + " FROM subscription WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenant.value()).bind("id", id).map(this::toSubscription).one();
+    }
+
+    @Override
+    public Flux<Subscription> list(TenantId tenant, Query query) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM subscription WHERE tenant_id = :tenant");
+        if (query.customerId() != null) {
+            sql.append(" AND customer_id = :customer");
+        }
+        if (query.status() != null) {
+            sql.append(" AND status = :status");
+        }
+        if (query.afterId() != null) {
+            sql.append(" AND id > :after");
+        }
+        sql.append(" ORDER BY id LIMIT :limit");
+        GenericExecuteSpec spec = database.sql(sql.toString()).bind("tenant", tenant.value()).bind("limit", query.limit());
+        if (query.customerId() != null) {
+            spec = spec.bind("customer", query.customerId());
+        }
+        if (query.status() != null) {
+            spec = spec.bind("status", query.status().wireName());
+        }
+        if (query.afterId() != null) {
+            spec = spec.bind("after", query.afterId());
+        }
+        return spec.map(this::toSubscription).all();
+    }
+
+    @Override
+    public Mono<Boolean> recordBilled(TenantId tenant, BilledPeriod billed) {
+        return database.sql("""
+                        WITH billed AS (
+                            INSERT INTO subscription_period_invoice (tenant_id, subscription_id, period_start, period_end,
+                                invoice_id, kind)
+                            VALUES (:tenant, :subscription, :start, :end, :invoice, :kind)
+                            ON CONFLICT (subscription_id, period_start) DO NOTHING
+                            RETURNING period_end)
+                        UPDATE subscription SET billed_through = GREATEST(billed_through, billed.period_end)
+                        FROM billed WHERE tenant_id = :tenant AND id = :subscription
+                        """)
+                .bind("tenant", tenant.value()).bind("subscription", billed.subscriptionId())
+                .bind("start", billed.period().start()).bind("end", billed.period().end())
+                .bind("invoice", billed.invoiceId()).bind("kind", billed.first() ? "first" : "renewal")
+                .fetch().rowsUpdated().map(updated -> updated == 1);
+    }
+
+    @Override
+    public Mono<Void> billFrom(TenantId tenant, UUID subscriptionId, Instant start) {
+        return database.sql("""
+                        UPDATE subscription SET billed_through = :start
+                        WHERE tenant_id = :tenant AND id = :id AND billed_through IS NULL
+                        """)
+                .bind("tenant", tenant.value()).bind("id", subscriptionId).bind("start", start).fetch().rowsUpdated().then();
+    }
+
+    @Override
+    public Mono<Instant> billedThrough(TenantId tenant, UUID subscriptionId) {
+        return database.sql("SELECT billed_through FROM subscription WHERE tenant_id = :tenant AND id = :id")
+                .bind("tenant", tenant.value()).bind("id", subscriptionId)
+                .map(row -> java.util.Optional.ofNullable(row.get("billed_through", Instant.class))).one()
+                .flatMap(Mono::justOrEmpty);
+    }
+
+    @Override
+    public Mono<Subscription> findPendingByFirstInvoice(TenantId tenant, UUID invoiceId) {
+        return database.sql("SELECT " + COLUMNS + """
+                         FROM subscription WHERE tenant_id = :tenant AND status = 'pending' AND id IN (
+                            SELECT subscription_id FROM subscription_period_invoice
+                            WHERE tenant_id = :tenant AND invoice_id = :invoice AND kind = 'first')
+                        """)
+                .bind("tenant", tenant.value()).bind("invoice", invoiceId).map(this::toSubscription).one();
+    }
+
+    @Override
+    public Flux<BilledPeriod> billedPeriods(TenantId tenant, UUID subscriptionId) {
+        return database.sql("""
+                        SELECT subscription_id, period_start, period_end, invoice_id, kind FROM subscription_period_invoice
+                        WHERE tenant_id = :tenant AND subscription_id = :id ORDER BY period_start
+                        """)
+                .bind("tenant", tenant.value()).bind("id", subscriptionId)
+                .map(row -> new BilledPeriod(row.get("subscription_id", UUID.class),
+                        new Period(row.get("period_start", Instant.class), row.get("period_end", Instant.class)),
+                        row.get("invoice_id", UUID.class), "first".equals(row.get("kind", String.class))))
+                .all();
+    }
+
+    private GenericExecuteSpec bind(GenericExecuteSpec spec, Subscription s) {
+        Period period = s.currentPeriod();
+        spec = spec.bind("id", s.id()).bind("tenant", s.tenant().value()).bind("customer", s.customerId())
+                .bind("product", s.productId()).bind("cycle", s.cycle().wireName())
+                .bind("currency", s.currency().getCurrencyCode()).bind("status", s.status().wireName())
+                .bind("quantity", s.quantity())
+                .bind("options", Json.of(json.writeValueAsString(s.options().stream()
+                        .map(o -> Map.of("optionId", o.optionId().toString(), "quantity", o.quantity())).toList())))
+                .bind("cancelAtPeriodEnd", s.cancelAtPeriodEnd()).bind("createdAt", s.createdAt())
+                .bind("now", clock.instant());
+        spec = instant(spec, "anchor", s.anchor());
+        spec = instant(spec, "trialEnd", s.trialEnd());
+        spec = instant(spec, "periodStart", period == null ? null : period.start());
+        spec = instant(spec, "periodEnd", period == null ? null : period.end());
+        spec = instant(spec, "suspendedAt", s.suspendedAt());
+        spec = instant(spec, "cancelledAt", s.cancelledAt());
+        return instant(spec, "terminatedAt", s.terminatedAt());
+    }
+
+    private static GenericExecuteSpec instant(GenericExecuteSpec spec, String name, Instant value) {
+        return value == null ? spec.bindNull(name, Instant.class) : spec.bind(name, value);
+    }
+
+    private Subscription toSubscription(Readable row) {
+        Instant start = row.get("period_start", Instant.class);
+        List<SelectedOption> options = json.readValue(row.get("options", String.class), OPTIONS).stream()
+                .map(o -> new SelectedOption(UUID.fromString((String) o.get("optionId")), ((Number) o.get("quantity")).intValue()))
+                .toList();
+        return new Subscription(row.get("id", UUID.class), new TenantId(row.get("tenant_id", UUID.class)),
+                row.get("customer_id", UUID.class), row.get("product_id", UUID.class),
+                BillingCycle.fromWire(row.get("cycle", String.class)), Currency.getInstance(row.get("currency", String.class)),
+                SubscriptionStatus.fromWire(row.get("status", String.class)), row.get("quantity", Integer.class), options,
+                row.get("anchor", Instant.class), row.get("trial_end", Instant.class),
+                start == null ? null : new Period(start, row.get("period_end", Instant.class)),
+                row.get("cancel_at_period_end", Boolean.class), row.get("suspended_at", Instant.class),
+                row.get("cancelled_at", Instant.class), row.get("terminated_at", Instant.class),
+                row.get("created_at", Instant.class), row.get("version", Long.class));
+    }
+}

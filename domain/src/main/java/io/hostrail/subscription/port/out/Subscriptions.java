@@ -1,0 +1,46 @@
+package io.hostrail.subscription.port.out;
+
+import io.hostrail.shared.model.TenantId;
+import io.hostrail.subscription.model.Period;
+import io.hostrail.subscription.model.Subscription;
+import io.hostrail.subscription.model.SubscriptionStatus;
+import java.time.Instant;
+import java.util.UUID;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+public interface Subscriptions {
+
+    record Query(UUID customerId, SubscriptionStatus status, UUID afterId, int limit) {
+    }
+
+    /** A period invoiced for a subscription. */
+    record BilledPeriod(UUID subscriptionId, Period period, UUID invoiceId, boolean first) {
+    }
+
+    Mono<Subscription> insert(Subscription subscription);
+
+    /** Saves the subscription if it still has {@code expectedVersion}; empty when someone changed it meanwhile. */
+    Mono<Subscription> update(Subscription subscription, long expectedVersion);
+
+    Mono<Subscription> find(TenantId tenant, UUID id);
+
+    Flux<Subscription> list(TenantId tenant, Query query);
+
+    /**
+     * Records that the period was invoiced and moves the subscription's billed-through mark to its end. False, with
+     * nothing recorded, when the period was already billed: a second invoice for a period is impossible.
+     */
+    Mono<Boolean> recordBilled(TenantId tenant, BilledPeriod billed);
+
+    /** Sets where billing starts for a subscription that was never billed (one that began with a trial). */
+    Mono<Void> billFrom(TenantId tenant, UUID subscriptionId, Instant start);
+
+    /** The end of the last period invoiced, or empty when none was. */
+    Mono<Instant> billedThrough(TenantId tenant, UUID subscriptionId);
+
+    /** The pending subscription whose first invoice this is, if any. */
+    Mono<Subscription> findPendingByFirstInvoice(TenantId tenant, UUID invoiceId);
+
+    Flux<BilledPeriod> billedPeriods(TenantId tenant, UUID subscriptionId);
+}

@@ -1,0 +1,477 @@
+package io.hostrail.subscription.service;
+
+import io.hostrail.audit.model.Actor;
+import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.catalog.model.BillingCycle;
+import io.hostrail.catalog.model.Product;
+import io.hostrail.catalog.port.out.Catalog;
+import io.hostrail.customer.model.Customer;
+import io.hostrail.customer.service.CustomerService;
+import io.hostrail.identity.model.Principal;
+import io.hostrail.identity.model.UserKind;
+import io.hostrail.identity.service.Actors;
+import io.hostrail.invoice.model.Invoice;
+import io.hostrail.invoice.model.InvoiceLine;
+import io.hostrail.invoice.model.InvoiceStatus;
+import io.hostrail.invoice.service.InvoiceService;
+import io.hostrail.settings.service.BillingSettingsService;
+import io.hostrail.shared.error.DomainException;
+import io.hostrail.shared.error.ErrorCode;
+import io.hostrail.shared.error.FieldErrors;
+import io.hostrail.shared.event.EventEnvelope;
+import io.hostrail.shared.model.IdGenerator;
+import io.hostrail.shared.model.Money;
+import io.hostrail.shared.model.TenantId;
+import io.hostrail.shared.port.out.DomainEvents;
+import io.hostrail.shared.port.out.UnitOfWork;
+import io.hostrail.subscription.model.BillingPeriods;
+import io.hostrail.subscription.model.Period;
+import io.hostrail.subscription.model.PlanCharges;
+import io.hostrail.subscription.model.Proration;
+import io.hostrail.subscription.model.SelectedOption;
+import io.hostrail.subscription.model.Subscription;
+import io.hostrail.subscription.model.SubscriptionEvents.Change;
+import io.hostrail.subscription.model.SubscriptionEvents.SubscriptionChanged;
+import io.hostrail.subscription.model.SubscriptionStatus;
+import io.hostrail.subscription.port.out.Subscriptions;
+import io.hostrail.subscription.port.out.Subscriptions.BilledPeriod;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Subscriptions from order to termination. Ordering creates a pending subscription and its first invoice (the first
+ * period and the setup fees), which activates it as soon as it is paid, at once when credit covers it; a trial
+ * activates it straight away and bills its first period when the trial ends. Every change of state is saved with its
+ * {@code subscription.*} event and audit record in one transaction.
+ */
+public final class SubscriptionService {
+
+    public static final ErrorCode NOT_FOUND = ErrorCode.notFound("subscription.not_found");
+    public static final ErrorCode INVALID = ErrorCode.validation("subscription.invalid");
+    public static final ErrorCode STATE = ErrorCode.conflict("subscription.state_conflict");
+    public static final ErrorCode NOT_ORDERABLE = ErrorCode.conflict("product.not_orderable");
+    public static final ErrorCode STALE = ErrorCode.conflict("version.stale");
+    static final int MAX_TRIAL_DAYS = 365;
+    static final int MAX_QUANTITY = 10_000;
+
+    public record OptionDraft(UUID optionId, Integer quantity) {
+    }
+
+    public record OrderDraft(UUID customerId, UUID productId, String cycle, Integer quantity, List<OptionDraft> options,
+            Integer trialDays) {
+    }
+
+    public record ChangeDraft(UUID productId, String cycle, Integer quantity, List<OptionDraft> options) {
+    }
+
+    public record Filter(UUID customerId, String status, UUID afterId, int limit) {
+    }
+
+    /** The subscription ordered, and its first invoice unless it started with a trial. */
+    public record Ordered(Subscription subscription, Invoice firstInvoice) {
+    }
+
+    /** A line of a plan change, before tax: negative for the credit of unused time. */
+    public record PreviewLine(String description, Money amount, Period period) {
+    }
+
+    /** What a plan change would do, computed exactly as applying it would, and nothing recorded. */
+    public record ChangePreview(Subscription current, Subscription after, Proration.Result proration,
+            Proration.Granularity granularity, List<PreviewLine> lines, Money oldRecurring, Money newRecurring) {
+    }
+
+    private final Subscriptions subscriptions;
+    private final Catalog catalog;
+    private final CustomerService customers;
+    private final InvoiceService invoices;
+    private final BillingSettingsService settings;
+    private final UnitOfWork unitOfWork;
+    private final DomainEvents events;
+    private final AuditTrail audit;
+    private final IdGenerator ids;
+    private final Clock clock;
+
+    public SubscriptionService(Subscriptions subscriptions, Catalog catalog, CustomerService customers,
+            InvoiceService invoices, BillingSettingsService settings, UnitOfWork unitOfWork, DomainEvents events,
+            AuditTrail audit, IdGenerator ids, Clock clock) {
+        this.subscriptions = subscriptions;
+        this.catalog = catalog;
+        this.customers = customers;
+        this.invoices = invoices;
+        this.settings = settings;
+        this.unitOfWork = unitOfWork;
+        this.events = events;
+        this.audit = audit;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    public Mono<Ordered> order(Principal actor, OrderDraft draft) {
+        FieldErrors errors = new FieldErrors();
+        if (draft.customerId() == null) {
+            errors.add("customerId", "is required");
+        }
+        if (draft.productId() == null) {
+            errors.add("productId", "is required");
+        }
+        BillingCycle cycle = errors.check("cycle", () -> recurring(draft.cycle()));
+        int quantity = quantity(draft.quantity(), errors);
+        List<SelectedOption> options = options(draft.options(), errors);
+        int trialDays = draft.trialDays() == null ? 0 : draft.trialDays();
+        if (trialDays < 0 || trialDays > MAX_TRIAL_DAYS) {
+            errors.add("trialDays", "from 0 to " + MAX_TRIAL_DAYS);
+        }
+        try {
+            errors.throwIfAny(INVALID, "The order has invalid fields.");
+        } catch (DomainException e) {
+            return Mono.error(e);
+        }
+        TenantId tenant = actor.tenant();
+        Actor who = Actors.of(actor);
+        Instant now = clock.instant();
+        return unitOfWork.inTransaction(() -> customers.lockedForBilling(actor, draft.customerId())
+                .zipWith(product(tenant, draft.productId(), "productId"))
+                .flatMap(found -> {
+                    Customer customer = found.getT1();
+                    Product product = found.getT2();
+                    PlanCharges charges;
+                    Subscription pending;
+                    try {
+                        requireOrderable(customer, product);
+                        charges = plan(product, cycle, customer, quantity, options);
+                        pending = Subscription.pending(ids.newId(), tenant, customer.id(), product.id(), cycle,
+                                customer.currency(), quantity, PlanCharges.resolvedOptions(product, options), now);
+                    } catch (DomainException e) {
+                        return Mono.error(e);
+                    }
+                    Mono<Boolean> stock = product.stockLimit() == null ? Mono.just(true)
+                            : catalog.takeStock(tenant, product.id());
+                    return stock.flatMap(taken -> taken ? Mono.just(pending) : Mono.error(new DomainException(
+                                    NOT_ORDERABLE, product.name() + " is sold out.")))
+                            .flatMap(subscriptions::insert)
+                            .flatMap(created -> changed(who, Change.CREATED, created, null))
+                            .flatMap(created -> trialDays > 0
+                                    ? activate(who, created, now, Duration.ofDays(trialDays))
+                                            .flatMap(active -> subscriptions.billFrom(tenant, active.id(), active.anchor())
+                                                    .thenReturn(new Ordered(active, null)))
+                                    : firstInvoice(who, customer, product, created, charges, now));
+                }));
+    }
+
+    /** Period 0 from the order, and the setup fees; paid at once (credit), it activates the subscription. */
+    private Mono<Ordered> firstInvoice(Actor who, Customer customer, Product product, Subscription pending,
+            PlanCharges charges, Instant now) {
+        Period first = BillingPeriods.period(now, pending.cycle(), 0);
+        List<InvoiceLine.Draft> lines = lines(product, pending, charges, first, true);
+        return invoices.issueInTransaction(pending.tenant(), who, customer, lines, now,
+                        "Subscription " + pending.id())
+                .flatMap(invoice -> subscriptions.recordBilled(pending.tenant(),
+                                new BilledPeriod(pending.id(), first, invoice.id(), true))
+                        .then(invoice.status() == InvoiceStatus.PAID ? activate(who, pending, first.start(), Duration.ZERO)
+                                : Mono.just(pending))
+                        .map(subscription -> new Ordered(subscription, invoice)));
+    }
+
+    /**
+     * An invoice was paid: the pending subscription it was the first invoice of starts, as of the start of the period
+     * it billed. Idempotent: anything else (a renewal, an already active subscription) changes nothing.
+     */
+    public Mono<Void> onInvoicePaid(EventEnvelope event) {
+        TenantId tenant = new TenantId(event.tenantId());
+        return subscriptions.findPendingByFirstInvoice(tenant, event.aggregateId())
+                .flatMap(pending -> subscriptions.billedPeriods(tenant, pending.id()).next()
+                        .flatMap(first -> activate(Actor.system("billing"), pending, first.period().start(), Duration.ZERO)))
+                .then();
+    }
+
+    public Mono<Subscription> get(Principal actor, UUID id) {
+        return unitOfWork.inTransaction(() -> visible(actor, id));
+    }
+
+    public Flux<Subscription> list(Principal actor, Filter filter) {
+        FieldErrors errors = new FieldErrors();
+        SubscriptionStatus status = filter.status() == null ? null
+                : errors.check("status", () -> SubscriptionStatus.fromWire(filter.status()));
+        try {
+            errors.throwIfAny(INVALID, "The filter has invalid values.");
+        } catch (DomainException e) {
+            return Flux.error(e);
+        }
+        boolean client = actor.kind() == UserKind.CLIENT;
+        if (client && filter.customerId() != null && !filter.customerId().equals(actor.customerId())) {
+            return Flux.empty();
+        }
+        UUID customer = client ? actor.customerId() : filter.customerId();
+        return unitOfWork.inTransactionMany(() -> subscriptions.list(actor.tenant(),
+                new Subscriptions.Query(customer, status, filter.afterId(), filter.limit())));
+    }
+
+    /** The invoices of a subscription's periods, oldest first. */
+    public Flux<BilledPeriod> billedPeriods(Principal actor, UUID id) {
+        return unitOfWork.inTransactionMany(() -> visible(actor, id)
+                .flatMapMany(subscription -> subscriptions.billedPeriods(actor.tenant(), id)));
+    }
+
+    /** Staff start a pending subscription by hand, e.g. when its first invoice was paid by bank transfer. */
+    public Mono<Subscription> activate(Principal actor, UUID id) {
+        return transition(actor, id, current -> subscriptions.billedPeriods(actor.tenant(), id).next()
+                .map(first -> first.period().start())
+                .defaultIfEmpty(clock.instant())
+                .flatMap(start -> activate(Actors.of(actor), current, start, Duration.ZERO)));
+    }
+
+    public Mono<Subscription> suspend(Principal actor, UUID id, String reason) {
+        return transition(actor, id, current -> save(Actors.of(actor), Change.SUSPENDED, current,
+                current.suspend(clock.instant()), reason(reason)));
+    }
+
+    public Mono<Subscription> unsuspend(Principal actor, UUID id) {
+        return transition(actor, id, current -> save(Actors.of(actor), Change.UNSUSPENDED, current,
+                current.unsuspend(clock.instant()), null));
+    }
+
+    /** Immediately, or at the end of the current period (the subscription runs and is billed until then). */
+    public Mono<Subscription> cancel(Principal actor, UUID id, boolean atPeriodEnd, String reason) {
+        return transition(actor, id, current -> save(Actors.of(actor),
+                atPeriodEnd ? Change.CANCELLATION_SCHEDULED : Change.CANCELLED, current,
+                current.cancel(clock.instant(), atPeriodEnd), reason(reason)));
+    }
+
+    public Mono<Subscription> withdrawCancellation(Principal actor, UUID id) {
+        return transition(actor, id, current -> save(Actors.of(actor), Change.CANCELLATION_WITHDRAWN, current,
+                current.undoCancelAtPeriodEnd(), null));
+    }
+
+    public Mono<Subscription> terminate(Principal actor, UUID id, String reason) {
+        return transition(actor, id, current -> save(Actors.of(actor), Change.TERMINATED, current,
+                current.terminate(clock.instant()), reason(reason)));
+    }
+
+    /**
+     * The lines a plan change would bring, now: a credit for the unused part of the current period at the old price,
+     * and the new plan for the rest of it (or for a whole new period when the cycle changes), prorated as the tenant's
+     * settings say. Nothing changes.
+     */
+    public Mono<ChangePreview> previewChange(Principal actor, UUID id, ChangeDraft draft) {
+        return unitOfWork.inTransaction(() -> visible(actor, id).flatMap(current -> preview(actor.tenant(), current, draft)));
+    }
+
+    private Mono<ChangePreview> preview(TenantId tenant, Subscription current, ChangeDraft draft) {
+        FieldErrors errors = new FieldErrors();
+        BillingCycle cycle = draft.cycle() == null ? current.cycle() : errors.check("cycle", () -> recurring(draft.cycle()));
+        int quantity = draft.quantity() == null ? current.quantity() : quantity(draft.quantity(), errors);
+        List<SelectedOption> options = draft.options() == null ? null : options(draft.options(), errors);
+        try {
+            errors.throwIfAny(INVALID, "The plan change has invalid fields.");
+        } catch (DomainException e) {
+            return Mono.error(e);
+        }
+        if (current.status() != SubscriptionStatus.ACTIVE) {
+            return Mono.error(state(current, "change its plan"));
+        }
+        UUID productId = draft.productId() == null ? current.productId() : draft.productId();
+        Instant now = clock.instant();
+        return Mono.zip(product(tenant, current.productId(), "productId"), product(tenant, productId, "productId"),
+                        customers.lockedForBilling(tenant, current.customerId()), settings.current(tenant))
+                .flatMap(found -> {
+                    Product oldProduct = found.getT1();
+                    Product newProduct = found.getT2();
+                    Customer customer = found.getT3();
+                    try {
+                        if (!productId.equals(current.productId())) {
+                            requireOrderable(customer, newProduct);
+                        }
+                        List<SelectedOption> chosen = options != null ? options
+                                : productId.equals(current.productId()) ? current.options() : List.of();
+                        PlanCharges before = plan(oldProduct, current.cycle(), customer, current.quantity(), current.options());
+                        PlanCharges after = plan(newProduct, cycle, customer, quantity, chosen);
+                        Subscription changed = current.changePlan(productId, cycle, quantity,
+                                PlanCharges.resolvedOptions(newProduct, chosen), now);
+                        Proration.Granularity granularity = found.getT4().prorationGranularity();
+                        Proration.Result result = Proration.calculate(current.currentPeriod(), now, before.recurring(),
+                                current.cycle(), after.recurring(), cycle, granularity);
+                        List<PreviewLine> lines = new ArrayList<>();
+                        Period unused = new Period(now, current.currentPeriod().end());
+                        if (!result.credit().isZero()) {
+                            lines.add(new PreviewLine("Unused time on " + oldProduct.name() + " " + span(unused),
+                                    result.credit(), unused));
+                        }
+                        lines.add(new PreviewLine(newProduct.name() + " " + span(result.newPeriod()), result.charge(),
+                                result.newPeriod()));
+                        return Mono.just(new ChangePreview(current, changed, result, granularity, lines,
+                                before.recurring(), after.recurring()));
+                    } catch (IllegalStateException e) {
+                        return Mono.error(new DomainException(STATE, e.getMessage() + "."));
+                    } catch (IllegalArgumentException e) {
+                        FieldErrors invalid = new FieldErrors();
+                        invalid.addRuleViolation(e, "plan");
+                        return Mono.error(invalid.toException(INVALID, "The plan change has invalid fields."));
+                    }
+                });
+    }
+
+    private Mono<Subscription> activate(Actor who, Subscription pending, Instant start, Duration trial) {
+        return save(who, Change.ACTIVATED, pending, pending.activate(start, trial), null);
+    }
+
+    private Mono<Subscription> transition(Principal actor, UUID id, Function<Subscription, Mono<Subscription>> change) {
+        return unitOfWork.inTransaction(() -> staffVisible(actor, id).flatMap(current -> {
+            try {
+                return change.apply(current);
+            } catch (IllegalStateException e) {
+                return Mono.error(new DomainException(STATE, e.getMessage() + "."));
+            } catch (IllegalArgumentException e) {
+                FieldErrors invalid = new FieldErrors();
+                invalid.addRuleViolation(e, "subscription");
+                return Mono.error(invalid.toException(INVALID, "The change is not possible."));
+            }
+        }));
+    }
+
+    private Mono<Subscription> save(Actor who, Change change, Subscription before, Subscription after, String reason) {
+        return subscriptions.update(after, before.version())
+                .switchIfEmpty(Mono.error(() -> new DomainException(STALE,
+                        "The subscription was changed by someone else meanwhile; reload it and try again.")))
+                .flatMap(saved -> changed(who, change, saved, reason));
+    }
+
+    private Mono<Subscription> changed(Actor who, Change change, Subscription subscription, String reason) {
+        Map<String, String> detail = new LinkedHashMap<>();
+        detail.put("status", subscription.status().wireName());
+        detail.put("product", subscription.productId().toString());
+        detail.put("cycle", subscription.cycle().wireName());
+        if (reason != null) {
+            detail.put("reason", reason);
+        }
+        return events.record(subscription.tenant(), SubscriptionChanged.of(change, subscription, reason))
+                .then(audit.record(subscription.tenant(), who, "subscription." + change.wireName(), "subscription",
+                        subscription.id().toString(), Map.of(), detail))
+                .thenReturn(subscription);
+    }
+
+    /** The lines invoicing {@code period} of the plan; setup fees only on the first. */
+    public static List<InvoiceLine.Draft> lines(Product product, Subscription subscription, PlanCharges charges,
+            Period period, boolean first) {
+        List<InvoiceLine.Draft> lines = new ArrayList<>();
+        for (PlanCharges.Charge charge : charges.charges()) {
+            if (charge.setup() && !first) {
+                continue;
+            }
+            String description = charge.setup() ? charge.description() : charge.description() + " " + span(period);
+            lines.add(new InvoiceLine.Draft(description, charge.quantity(), charge.unitPrice(), null,
+                    charge.setup() ? null : period.start(), charge.setup() ? null : period.end(), product.id(),
+                    subscription.id()));
+        }
+        return lines;
+    }
+
+    /** {@code 2026-12-01 – 2026-12-31}: the days a period covers, its end date being the last day of service. */
+    static String span(Period period) {
+        LocalDate from = period.start().atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate to = period.end().minusNanos(1).atZone(ZoneOffset.UTC).toLocalDate();
+        return from + " – " + to;
+    }
+
+    private PlanCharges plan(Product product, BillingCycle cycle, Customer customer, int quantity,
+            List<SelectedOption> options) {
+        try {
+            return PlanCharges.of(product, cycle, customer.currency(), quantity, options);
+        } catch (IllegalArgumentException e) {
+            FieldErrors errors = new FieldErrors();
+            errors.addRuleViolation(e, "plan");
+            throw errors.toException(INVALID, "The plan cannot be billed.");
+        }
+    }
+
+    private static void requireOrderable(Customer customer, Product product) {
+        if (product.status() == Product.Status.RETIRED) {
+            throw new DomainException(NOT_ORDERABLE, product.name() + " is retired and cannot be ordered any more.");
+        }
+        if (customer.status() != Customer.Status.ACTIVE) {
+            throw new DomainException(NOT_ORDERABLE, "Customer " + customer.id() + " is "
+                    + customer.status().name().toLowerCase(java.util.Locale.ROOT) + " and cannot order.");
+        }
+    }
+
+    private Mono<Product> product(TenantId tenant, UUID id, String field) {
+        return catalog.findProduct(tenant, id).switchIfEmpty(Mono.error(() -> {
+            FieldErrors errors = new FieldErrors();
+            errors.add(field, "no product " + id + " exists");
+            return errors.toException(INVALID, "The order names an unknown product.");
+        }));
+    }
+
+    private static BillingCycle recurring(String value) {
+        BillingCycle cycle = BillingCycle.fromWire(value);
+        if (!cycle.recurs()) {
+            throw new IllegalArgumentException("a subscription recurs; one_time products are invoiced directly");
+        }
+        return cycle;
+    }
+
+    private static int quantity(Integer quantity, FieldErrors errors) {
+        int value = quantity == null ? 1 : quantity;
+        if (value < 1 || value > MAX_QUANTITY) {
+            errors.add("quantity", "from 1 to " + MAX_QUANTITY);
+            return 1;
+        }
+        return value;
+    }
+
+    private static List<SelectedOption> options(List<OptionDraft> drafts, FieldErrors errors) {
+        List<SelectedOption> options = new ArrayList<>();
+        List<OptionDraft> list = drafts == null ? List.of() : drafts;
+        for (int i = 0; i < list.size(); i++) {
+            OptionDraft draft = list.get(i);
+            String field = "options[" + i + "]";
+            if (draft == null || draft.optionId() == null) {
+                errors.add(field + ".optionId", "is required");
+                continue;
+            }
+            SelectedOption option = errors.check(field + ".quantity",
+                    () -> new SelectedOption(draft.optionId(), draft.quantity() == null ? 1 : draft.quantity()));
+            if (option != null) {
+                options.add(option);
+            }
+        }
+        return options;
+    }
+
+    private static String reason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return null;
+        }
+        String text = reason.strip();
+        return text.length() > 500 ? text.substring(0, 500) : text;
+    }
+
+    private Mono<Subscription> visible(Principal actor, UUID id) {
+        return subscriptions.find(actor.tenant(), id)
+                .filter(s -> actor.kind() != UserKind.CLIENT || s.customerId().equals(actor.customerId()))
+                .switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    private Mono<Subscription> staffVisible(Principal actor, UUID id) {
+        return actor.kind() == UserKind.CLIENT ? Mono.error(notFound(id)) : visible(actor, id);
+    }
+
+    private static DomainException state(Subscription subscription, String action) {
+        return new DomainException(STATE, "Subscription " + subscription.id() + " is " + subscription.status().wireName()
+                + "; cannot " + action + ".");
+    }
+
+    private static DomainException notFound(UUID id) {
+        return new DomainException(NOT_FOUND, "No subscription " + id + " exists.");
+    }
+}

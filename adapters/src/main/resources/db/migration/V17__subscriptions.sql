@@ -45,7 +45,8 @@ CREATE TABLE subscription_period_invoice (
     kind             text        NOT NULL CHECK (kind IN ('first', 'renewal')),
     PRIMARY KEY (subscription_id, period_start),
     FOREIGN KEY (tenant_id, subscription_id) REFERENCES subscription (tenant_id, id),
-    FOREIGN KEY (tenant_id, invoice_id) REFERENCES invoice (tenant_id, id)
+    -- Deferred: the billing run claims the period first, with the id the invoice will have, then issues it.
+    FOREIGN KEY (tenant_id, invoice_id) REFERENCES invoice (tenant_id, id) DEFERRABLE INITIALLY DEFERRED
 );
 CREATE INDEX subscription_period_invoice_invoice_idx ON subscription_period_invoice (tenant_id, invoice_id);
 

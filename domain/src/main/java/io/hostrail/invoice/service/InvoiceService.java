@@ -208,10 +208,10 @@ public final class InvoiceService {
      * Drafts and finalizes an invoice in one go, inside the caller's unit of work: what subscriptions and the billing
      * run issue. The customer must already be locked for billing by the caller ({@link CustomerService#lockedForBilling}).
      */
-    public Mono<Invoice> issueInTransaction(TenantId tenant, Actor actor, Customer customer, List<InvoiceLine.Draft> lines,
-            Instant dueAt, String memo) {
+    public Mono<Invoice> issueInTransaction(TenantId tenant, Actor actor, Customer customer, UUID invoiceId,
+            List<InvoiceLine.Draft> lines, Instant dueAt, String memo) {
         return price(customer, lines)
-                .flatMap(pricing -> invoices.insert(Invoice.draft(ids.newId(), tenant, customer.id(), customer.currency(),
+                .flatMap(pricing -> invoices.insert(Invoice.draft(invoiceId, tenant, customer.id(), customer.currency(),
                         pricing, memo, dueAt, clock.instant())))
                 .flatMap(draft -> finalizeInTransaction(tenant, actor, draft));
     }

@@ -174,7 +174,7 @@ public final class SubscriptionService {
             PlanCharges charges, Instant now) {
         Period first = BillingPeriods.period(now, pending.cycle(), 0);
         List<InvoiceLine.Draft> lines = lines(product, pending, charges, first, true);
-        return invoices.issueInTransaction(pending.tenant(), who, customer, lines, now,
+        return invoices.issueInTransaction(pending.tenant(), who, customer, ids.newId(), lines, now,
                         "Subscription " + pending.id())
                 .flatMap(invoice -> subscriptions.recordBilled(pending.tenant(),
                                 new BilledPeriod(pending.id(), first, invoice.id(), true))
@@ -319,6 +319,51 @@ public final class SubscriptionService {
                         return Mono.error(invalid.toException(INVALID, "The plan change has invalid fields."));
                     }
                 });
+    }
+
+    /**
+     * Moves a subscription, locked by the caller, whose period ended to the period that contains {@code asOf}, or
+     * cancels it when that was scheduled. Inside the caller's unit of work (the billing run).
+     */
+    public Mono<Subscription> reachPeriodEndInTransaction(Actor who, Subscription ended, Instant asOf) {
+        Subscription next = ended;
+        while (next.status().isRunning() && !next.currentPeriod().end().isAfter(asOf)) {
+            next = next.reachPeriodEnd();
+        }
+        boolean cancelled = next.status() == SubscriptionStatus.CANCELLED;
+        return save(who, cancelled ? Change.CANCELLED : Change.RENEWED, ended, next,
+                cancelled ? "cancelled at the end of its period" : null);
+    }
+
+    /**
+     * Invoices the next period of a due subscription locked by the caller, inside its unit of work: the period is
+     * claimed first under its unique key, with the id the invoice will have, so a period billed by anyone else
+     * (another instance, a retry after a crash) yields nothing and this transaction writes nothing.
+     */
+    public Mono<Invoice> invoiceNextPeriodInTransaction(Actor who, Subscriptions.Due due) {
+        Subscription subscription = due.subscription();
+        TenantId tenant = subscription.tenant();
+        Period period = nextPeriod(subscription, due.billedThrough());
+        return Mono.zip(product(tenant, subscription.productId(), "productId"),
+                        customers.lockedForBilling(tenant, subscription.customerId()))
+                .flatMap(found -> {
+                    Product product = found.getT1();
+                    Customer customer = found.getT2();
+                    List<InvoiceLine.Draft> lines = lines(product, subscription, plan(product, subscription.cycle(),
+                            customer, subscription.quantity(), subscription.options()), period, false);
+                    UUID invoiceId = ids.newId();
+                    return subscriptions.recordBilled(tenant, new BilledPeriod(subscription.id(), period, invoiceId, false))
+                            .flatMap(claimed -> claimed
+                                    ? invoices.issueInTransaction(tenant, who, customer, invoiceId, lines, period.start(),
+                                            "Renewal of subscription " + subscription.id())
+                                    : Mono.empty());
+                });
+    }
+
+    /** The period that starts where billing stopped; anchored periods, or up to the next boundary after a change. */
+    static Period nextPeriod(Subscription subscription, Instant billedThrough) {
+        Period containing = BillingPeriods.periodContaining(subscription.anchor(), subscription.cycle(), billedThrough);
+        return containing.start().equals(billedThrough) ? containing : new Period(billedThrough, containing.end());
     }
 
     private Mono<Subscription> activate(Actor who, Subscription pending, Instant start, Duration trial) {

@@ -163,6 +163,46 @@ public final class R2dbcSubscriptions implements Subscriptions {
                 .all();
     }
 
+    private static final String RUNNING = "status IN ('active', 'suspended')";
+    private static final String DUE = RUNNING + " AND NOT cancel_at_period_end AND billed_through <= :horizon";
+
+    @Override
+    public Flux<Due> dueForInvoicing(TenantId tenant, Instant horizon, Instant afterBilledThrough, UUID afterId,
+            int limit) {
+        GenericExecuteSpec spec = database.sql("SELECT " + COLUMNS + ", billed_through FROM subscription"
+                        + " WHERE tenant_id = :tenant AND " + DUE
+                        + (afterId == null ? "" : " AND (billed_through, id) > (:afterBilledThrough, :after)")
+                        + " ORDER BY billed_through, id LIMIT :limit")
+                .bind("tenant", tenant.value()).bind("horizon", horizon).bind("limit", limit);
+        if (afterId != null) {
+            spec = spec.bind("afterBilledThrough", afterBilledThrough).bind("after", afterId);
+        }
+        return spec.map(row -> new Due(toSubscription(row), row.get("billed_through", Instant.class))).all();
+    }
+
+    @Override
+    public Mono<Due> lockIfDue(TenantId tenant, UUID id, Instant horizon) {
+        return database.sql("SELECT " + COLUMNS + ", billed_through FROM subscription"
+                        + " WHERE tenant_id = :tenant AND id = :id AND " + DUE + " FOR NO KEY UPDATE SKIP LOCKED")
+                .bind("tenant", tenant.value()).bind("id", id).bind("horizon", horizon)
+                .map(row -> new Due(toSubscription(row), row.get("billed_through", Instant.class))).one();
+    }
+
+    @Override
+    public Flux<UUID> periodEnded(TenantId tenant, Instant now, UUID afterId, int limit) {
+        GenericExecuteSpec spec = database.sql("SELECT id FROM subscription WHERE tenant_id = :tenant AND " + RUNNING
+                        + " AND period_end <= :now" + (afterId == null ? "" : " AND id > :after") + " ORDER BY id LIMIT :limit")
+                .bind("tenant", tenant.value()).bind("now", now).bind("limit", limit);
+        return (afterId == null ? spec : spec.bind("after", afterId)).map(row -> row.get("id", UUID.class)).all();
+    }
+
+    @Override
+    public Mono<Subscription> lockIfPeriodEnded(TenantId tenant, UUID id, Instant now) {
+        return database.sql("SELECT " + COLUMNS + " FROM subscription WHERE tenant_id = :tenant AND id = :id AND "
+                        + RUNNING + " AND period_end <= :now FOR NO KEY UPDATE SKIP LOCKED")
+                .bind("tenant", tenant.value()).bind("id", id).bind("now", now).map(this::toSubscription).one();
+    }
+
     private GenericExecuteSpec bind(GenericExecuteSpec spec, Subscription s) {
         Period period = s.currentPeriod();
         spec = spec.bind("id", s.id()).bind("tenant", s.tenant().value()).bind("customer", s.customerId())

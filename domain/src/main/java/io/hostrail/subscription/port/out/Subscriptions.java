@@ -43,4 +43,26 @@ public interface Subscriptions {
     Mono<Subscription> findPendingByFirstInvoice(TenantId tenant, UUID invoiceId);
 
     Flux<BilledPeriod> billedPeriods(TenantId tenant, UUID subscriptionId);
+
+    /** A subscription with the start of its next period to invoice. */
+    record Due(Subscription subscription, Instant billedThrough) {
+    }
+
+    /**
+     * Ids of running subscriptions whose next period starts by {@code horizon}, in (billed-through, id) order after
+     * the given key; for a billing run to go through page by page.
+     */
+    Flux<Due> dueForInvoicing(TenantId tenant, Instant horizon, Instant afterBilledThrough, UUID afterId, int limit);
+
+    /**
+     * The subscription, locked until the caller's transaction ends, if it is still due by {@code horizon}; empty when
+     * it is not, or when another transaction holds it (another instance is billing it right now).
+     */
+    Mono<Due> lockIfDue(TenantId tenant, UUID id, Instant horizon);
+
+    /** Ids of running subscriptions whose current period ended by {@code now}, after {@code afterId}. */
+    Flux<UUID> periodEnded(TenantId tenant, Instant now, UUID afterId, int limit);
+
+    /** The subscription, locked, if its period still ended by {@code now}; empty otherwise or when held elsewhere. */
+    Mono<Subscription> lockIfPeriodEnded(TenantId tenant, UUID id, Instant now);
 }

@@ -1,0 +1,210 @@
+package io.hostrail.billingrun.service;
+
+import io.hostrail.audit.model.Actor;
+import io.hostrail.audit.service.AuditTrail;
+import io.hostrail.billingrun.model.BillingRun;
+import io.hostrail.billingrun.model.BillingRun.BillingRunCompleted;
+import io.hostrail.billingrun.model.BillingRun.Progress;
+import io.hostrail.billingrun.port.out.BillingRuns;
+import io.hostrail.identity.model.Principal;
+import io.hostrail.identity.service.Actors;
+import io.hostrail.settings.service.BillingSettingsService;
+import io.hostrail.shared.error.DomainException;
+import io.hostrail.shared.error.ErrorCode;
+import io.hostrail.shared.model.IdGenerator;
+import io.hostrail.shared.model.TenantContext;
+import io.hostrail.shared.model.TenantId;
+import io.hostrail.shared.port.out.DomainEvents;
+import io.hostrail.shared.port.out.UnitOfWork;
+import io.hostrail.subscription.port.out.Subscriptions;
+import io.hostrail.subscription.port.out.Subscriptions.Due;
+import io.hostrail.subscription.service.SubscriptionService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.Map;
+import java.util.UUID;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The billing run: renews the periods that ended, then invoices every period that starts within the tenant's
+ * renewal lead days, each subscription in a transaction of its own that locks it first. Safe with several runs at
+ * once, on one instance or many: a subscription another run holds is skipped (that run bills it), one billed
+ * meanwhile is no longer due, and the unique (subscription, period) key refuses a second invoice whatever else
+ * happens. A run that dies leaves nothing half done; the next run picks up where it stopped.
+ */
+public final class BillingRunService {
+
+    public static final ErrorCode NOT_FOUND = ErrorCode.notFound("billing_run.not_found");
+    static final int PAGE = 200;
+    /** A safety net against a subscription that somehow stays due after being billed. */
+    static final int MAX_PASSES = 1_000;
+    static final Actor ACTOR = Actor.system("billing-run");
+
+    private final BillingRuns runs;
+    private final Subscriptions subscriptions;
+    private final SubscriptionService subscriptionService;
+    private final BillingSettingsService settings;
+    private final UnitOfWork unitOfWork;
+    private final DomainEvents events;
+    private final AuditTrail audit;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final String instanceId;
+
+    public BillingRunService(BillingRuns runs, Subscriptions subscriptions, SubscriptionService subscriptionService,
+            BillingSettingsService settings, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit,
+            IdGenerator ids, Clock clock, String instanceId) {
+        this.runs = runs;
+        this.subscriptions = subscriptions;
+        this.subscriptionService = subscriptionService;
+        this.settings = settings;
+        this.unitOfWork = unitOfWork;
+        this.events = events;
+        this.audit = audit;
+        this.ids = ids;
+        this.clock = clock;
+        this.instanceId = instanceId;
+    }
+
+    /** Records a run a user asked for, as of now; {@link #execute} then does the work. */
+    public Mono<BillingRun> start(Principal actor) {
+        return unitOfWork.inTransaction(() -> create(actor.tenant(), BillingRun.Trigger.MANUAL, actor.userId())
+                .flatMap(run -> audit.record(actor.tenant(), Actors.of(actor), "billing_run.started", "billing_run",
+                        run.id().toString(), Map.of(), Map.of("horizon", run.horizon().toString())).thenReturn(run)));
+    }
+
+    /** A scheduled run for the tenant, when it has anything to renew or invoice; empty otherwise. */
+    public Mono<BillingRun> startScheduled(TenantId tenant) {
+        Instant now = clock.instant();
+        return TenantContext.within(tenant, unitOfWork.inTransaction(() -> settings.current(tenant).flatMap(s -> {
+            Instant horizon = now.plus(Duration.ofDays(s.renewalLeadDays()));
+            return subscriptions.periodEnded(tenant, now, null, 1).hasElements()
+                    .flatMap(ended -> ended ? Mono.just(true)
+                            : subscriptions.dueForInvoicing(tenant, horizon, null, null, 1).hasElements())
+                    .flatMap(work -> work ? create(tenant, BillingRun.Trigger.SCHEDULE, null) : Mono.empty());
+        })));
+    }
+
+    /** Does the run's work for its tenant and records how it ended. */
+    public Mono<BillingRun> execute(BillingRun run) {
+        TenantId tenant = run.tenant();
+        Mono<BillingRun> work = renewalPass(run)
+                .then(Mono.defer(() -> invoicingPasses(run, 0, new HashSet<>())))
+                .then(Mono.defer(() -> unitOfWork.inTransaction(() ->
+                        runs.finish(tenant, run.id(), BillingRun.Status.COMPLETED, null, clock.instant())
+                                .flatMap(done -> events.record(tenant, new BillingRunCompleted(done.id(),
+                                        done.trigger().wireName(), done.progress().renewed(), done.progress().cancelled(),
+                                        done.progress().invoiced(), done.progress().skipped(), done.progress().failed()))
+                                        .thenReturn(done)))))
+                .onErrorResume(error -> unitOfWork.inTransaction(() ->
+                        runs.finish(tenant, run.id(), BillingRun.Status.FAILED, String.valueOf(error), clock.instant())));
+        return TenantContext.within(tenant, work);
+    }
+
+    public Mono<BillingRun> get(Principal actor, UUID id) {
+        return unitOfWork.inTransaction(() -> runs.find(actor.tenant(), id))
+                .switchIfEmpty(Mono.error(() -> new DomainException(NOT_FOUND, "No billing run " + id + " exists.")));
+    }
+
+    public Flux<BillingRun> list(Principal actor, UUID beforeId, int limit) {
+        return unitOfWork.inTransactionMany(() -> runs.list(actor.tenant(), beforeId, limit));
+    }
+
+    public Mono<List<BillingRuns.Failure>> failures(Principal actor, UUID id, int limit) {
+        return get(actor, id).flatMap(run -> unitOfWork.inTransactionMany(() -> runs.failures(actor.tenant(), id, limit))
+                .collectList());
+    }
+
+    private Mono<BillingRun> create(TenantId tenant, BillingRun.Trigger trigger, UUID requestedBy) {
+        Instant now = clock.instant();
+        return settings.current(tenant).flatMap(s -> runs.insert(new BillingRun(ids.newId(), tenant,
+                BillingRun.Status.RUNNING, trigger, requestedBy, instanceId, now,
+                now.plus(Duration.ofDays(s.renewalLeadDays())), now, now, null, Progress.NONE, null)));
+    }
+
+    /** Every subscription whose period ended by the run's instant moves on, or ends as scheduled. */
+    private Mono<Void> renewalPass(BillingRun run) {
+        TenantId tenant = run.tenant();
+        return endedPage(run, null)
+                .expand(page -> page.size() < PAGE ? Mono.empty() : endedPage(run, page.getLast()))
+                .concatMapIterable(page -> page)
+                .concatMap(id -> oneSubscription(run, id, unitOfWork.inTransaction(() -> subscriptions
+                        .lockIfPeriodEnded(tenant, id, run.asOf())
+                        .flatMap(ended -> subscriptionService.reachPeriodEndInTransaction(ACTOR, ended, run.asOf()))
+                        .flatMap(moved -> runs.count(tenant, run.id(), moved.status().isRunning()
+                                ? new Progress(1, 0, 0, 0, 0) : new Progress(0, 1, 0, 0, 0), clock.instant())))))
+                .then();
+    }
+
+    /**
+     * Invoices every due period, page by page; a subscription far behind has several, so passes repeat while the
+     * last one invoiced anything. A subscription that failed is not tried again in the same run.
+     */
+    private Mono<Void> invoicingPasses(BillingRun run, int pass, Set<UUID> failed) {
+        if (pass >= MAX_PASSES) {
+            return Mono.error(new IllegalStateException("subscriptions stayed due after " + MAX_PASSES + " passes"));
+        }
+        TenantId tenant = run.tenant();
+        return duePage(run, null)
+                .expand(page -> page.size() < PAGE ? Mono.empty() : duePage(run, page.getLast()))
+                .concatMapIterable(page -> page)
+                .filter(due -> !failed.contains(due.subscription().id()))
+                .concatMap(due -> invoiceOne(run, due).onErrorResume(error -> {
+                    failed.add(due.subscription().id());
+                    return recordFailure(run, due.subscription().id(), error).thenReturn(false);
+                }))
+                .any(invoiced -> invoiced)
+                .flatMap(invoicedAny -> invoicedAny ? invoicingPasses(run, pass + 1, failed) : Mono.empty());
+    }
+
+    /** Pages are read in transactions of their own: the tenant's rows are visible only inside one. */
+    private Mono<List<UUID>> endedPage(BillingRun run, UUID after) {
+        return unitOfWork.inTransactionMany(() -> subscriptions.periodEnded(run.tenant(), run.asOf(), after, PAGE))
+                .collectList();
+    }
+
+    private Mono<List<Due>> duePage(BillingRun run, Due after) {
+        return unitOfWork.inTransactionMany(() -> subscriptions.dueForInvoicing(run.tenant(), run.horizon(),
+                after == null ? null : after.billedThrough(), after == null ? null : after.subscription().id(), PAGE))
+                .collectList();
+    }
+
+    /** True when it invoiced a period; false when there was nothing left to bill or another run held it. */
+    private Mono<Boolean> invoiceOne(BillingRun run, Due candidate) {
+        TenantId tenant = run.tenant();
+        return unitOfWork.inTransaction(() -> subscriptions.lockIfDue(tenant, candidate.subscription().id(), run.horizon())
+                .flatMap(due -> subscriptionService.invoiceNextPeriodInTransaction(ACTOR, due)
+                        .flatMap(invoice -> runs.count(tenant, run.id(), new Progress(0, 0, 1, 0, 0), clock.instant())
+                                .thenReturn(true))
+                        .switchIfEmpty(Mono.defer(() -> runs.count(tenant, run.id(), new Progress(0, 0, 0, 1, 0),
+                                clock.instant()).thenReturn(false)))))
+                .defaultIfEmpty(false);
+    }
+
+    /**
+     * One subscription's work. Its failure is recorded and counted, and the run carries on with the next: one
+     * customer's broken plan must not hold up everyone else's invoices.
+     */
+    private <T> Mono<Void> oneSubscription(BillingRun run, UUID subscriptionId, Mono<T> work) {
+        return work.then().onErrorResume(error -> recordFailure(run, subscriptionId, error));
+    }
+
+    private Mono<Void> recordFailure(BillingRun run, UUID subscriptionId, Throwable error) {
+        return unitOfWork.inTransaction(() -> runs.fail(run.tenant(), run.id(), subscriptionId, message(error),
+                        clock.instant())
+                .then(runs.count(run.tenant(), run.id(), new Progress(0, 0, 0, 0, 1), clock.instant())));
+    }
+
+    private static String message(Throwable error) {
+        String message = error.getMessage() == null ? error.toString() : error.getMessage();
+        if (error instanceof DomainException domain && !domain.violations().isEmpty()) {
+            message = message + " " + domain.violations();
+        }
+        return message.length() > 1000 ? message.substring(0, 1000) : message;
+    }
+}

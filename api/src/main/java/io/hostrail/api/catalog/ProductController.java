@@ -8,6 +8,7 @@ import io.hostrail.catalog.service.CatalogService.OptionDraft;
 import io.hostrail.catalog.service.CatalogService.PriceDraft;
 import io.hostrail.catalog.service.CatalogService.ProductDraft;
 import io.hostrail.identity.model.Principal;
+import io.hostrail.identity.model.UserKind;
 import io.hostrail.shared.error.DomainException;
 import io.hostrail.shared.error.DomainException.FieldViolation;
 import io.swagger.v3.oas.annotations.Operation;
@@ -118,6 +119,18 @@ public class ProductController {
                     p.prices().stream().map(PriceBody::of).toList(), p.options().stream().map(OptionBody::of).toList(),
                     p.addonIds().stream().sorted().toList(), p.version());
         }
+
+        /** What a customer sees: no WHM package, server group or sales figures, which are the provider's business. */
+        static ProductResponse storefront(Product p) {
+            ProductResponse full = of(p);
+            return new ProductResponse(full.id(), full.groupId(), full.kind(), full.name(), full.description(),
+                    full.status(), null, 0, full.stockAvailable(), full.orderable(), null, null, full.prices(),
+                    full.options(), full.addonIds(), full.version());
+        }
+
+        static ProductResponse of(Principal viewer, Product p) {
+            return viewer.kind() == UserKind.CLIENT ? storefront(p) : of(p);
+        }
     }
 
     record ProductPage(List<ProductResponse> items, String nextCursor) {
@@ -149,7 +162,8 @@ public class ProductController {
             @RequestParam(required = false) UUID groupId, @RequestParam(required = false) String kind,
             @RequestParam(required = false) String status, @RequestParam(required = false) UUID after,
             @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
-        return catalog.listProducts(actor, groupId, kind, status, after, limit).map(ProductResponse::of).collectList()
+        return catalog.listProducts(actor, groupId, kind, status, after, limit).map(p -> ProductResponse.of(actor, p))
+                .collectList()
                 .map(items -> new ProductPage(items, items.size() == limit ? items.getLast().id().toString() : null));
     }
 
@@ -157,7 +171,7 @@ public class ProductController {
     @PreAuthorize("hasAuthority('product:read')")
     @Operation(summary = "Get a product with its prices, options and add-ons")
     public Mono<ProductResponse> get(@AuthenticationPrincipal Principal actor, @PathVariable UUID id) {
-        return catalog.getProduct(actor, id).map(ProductResponse::of);
+        return catalog.getProduct(actor, id).map(p -> ProductResponse.of(actor, p));
     }
 
     @PutMapping("/{id}")

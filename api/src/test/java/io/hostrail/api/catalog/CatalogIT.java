@@ -247,6 +247,39 @@ class CatalogIT {
         get("/api/v1/products").expectBody().jsonPath("$.items.length()").isEqualTo(0);
     }
 
+    @Test
+    @DisplayName("a client user sees the storefront: products on sale, hidden ones by link, never retired or internals")
+    void storefront() {
+        String onSale = (String) post("/api/v1/products", hosting("On sale")).expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        Map<String, Object> hidden = hosting("By link only");
+        hidden.put("status", "hidden");
+        String byLink = (String) post("/api/v1/products", hidden).expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        Map<String, Object> retired = hosting("Gone");
+        retired.put("status", "retired");
+        String gone = (String) post("/api/v1/products", retired).expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        String customer = (String) post("/api/v1/customers", Map.of("name", "Acme", "email", "acme@example.test",
+                "currency", "EUR")).expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        post("/api/v1/customers/" + customer + "/users", Map.of("email", "jana@acme.example", "password", PASSWORD))
+                .expectStatus().isCreated();
+        String client = accessToken(http, tenant, "jana@acme.example", PASSWORD);
+        http.get().uri("/api/v1/products").headers(h -> h.setBearerAuth(client)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.items.length()").isEqualTo(1).jsonPath("$.items[0].id").isEqualTo(onSale)
+                .jsonPath("$.items[0].whmPackage").doesNotExist().jsonPath("$.items[0].serverGroup").doesNotExist()
+                .jsonPath("$.items[0].prices.length()").isEqualTo(4).jsonPath("$.items[0].orderable").isEqualTo(true);
+        http.get().uri("/api/v1/products?status=retired").headers(h -> h.setBearerAuth(client)).exchange()
+                .expectBody().jsonPath("$.items.length()").isEqualTo(0);
+        http.get().uri("/api/v1/products/" + byLink).headers(h -> h.setBearerAuth(client)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.name").isEqualTo("By link only");
+        http.get().uri("/api/v1/products/" + gone).headers(h -> h.setBearerAuth(client)).exchange()
+                .expectStatus().isNotFound();
+        http.post().uri("/api/v1/products").headers(h -> h.setBearerAuth(client)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(hosting("Sneaky")).exchange().expectStatus().isForbidden();
+        get("/api/v1/products/" + onSale).expectBody().jsonPath("$.whmPackage").isEqualTo("starter_5gb");
+    }
+
     // --- helpers ---------------------------------------------------------------------------------------------------
 
     private void refused(Consumer<Map<String, Object>> breakIt, String field) {

@@ -85,13 +85,15 @@ public final class CatalogService {
                                 .thenReturn(created))));
     }
 
+    /** A client user (the storefront) sees visible groups only; staff see all. */
     public Mono<ProductGroup> getGroup(Principal actor, UUID id) {
         return unitOfWork.inTransaction(() -> catalog.findGroup(actor.tenant(), id))
+                .filter(group -> !isClient(actor) || !group.hidden())
                 .switchIfEmpty(Mono.error(() -> groupNotFound(id)));
     }
 
     public Flux<ProductGroup> listGroups(Principal actor) {
-        return unitOfWork.inTransactionMany(() -> catalog.listGroups(actor.tenant(), true));
+        return unitOfWork.inTransactionMany(() -> catalog.listGroups(actor.tenant(), !isClient(actor)));
     }
 
     public Mono<ProductGroup> updateGroup(Principal actor, UUID id, GroupDraft draft, long expectedVersion) {
@@ -127,16 +129,31 @@ public final class CatalogService {
                         .thenReturn(created)));
     }
 
+    /**
+     * A client user (the storefront) gets active and hidden products, hidden ones being reachable by a direct link,
+     * never retired ones; staff get any.
+     */
     public Mono<Product> getProduct(Principal actor, UUID id) {
         return unitOfWork.inTransaction(() -> catalog.findProduct(actor.tenant(), id))
+                .filter(product -> !isClient(actor) || product.status() != Product.Status.RETIRED)
                 .switchIfEmpty(Mono.error(() -> productNotFound(id)));
+    }
+
+    private static boolean isClient(Principal actor) {
+        return actor.kind() == io.hostrail.identity.model.UserKind.CLIENT;
     }
 
     public Flux<Product> listProducts(Principal actor, UUID groupId, String kind, String status, UUID afterId, int limit) {
         FieldErrors errors = new FieldErrors();
         Product.Kind wantedKind = kind == null ? null : errors.check("kind", () -> kind(kind));
-        Set<Product.Status> statuses = status == null ? EnumSet.allOf(Product.Status.class)
+        Set<Product.Status> asked = status == null ? EnumSet.allOf(Product.Status.class)
                 : errors.check("status", () -> EnumSet.of(status(status)));
+        // The storefront lists what is on sale: hidden products are reached by a direct link only.
+        Set<Product.Status> statuses = asked == null || !isClient(actor) ? asked
+                : asked.contains(Product.Status.ACTIVE) ? EnumSet.of(Product.Status.ACTIVE) : EnumSet.noneOf(Product.Status.class);
+        if (statuses != null && statuses.isEmpty()) {
+            return Flux.empty();
+        }
         try {
             errors.throwIfAny(PRODUCT_INVALID, "The filter has invalid values.");
         } catch (DomainException e) {

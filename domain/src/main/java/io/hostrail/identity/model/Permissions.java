@@ -45,11 +45,13 @@ public final class Permissions {
             TICKET_WRITE, REPORT_READ)));
 
     /**
-     * What a client user (a customer's own login) may do. Every service a client principal reaches must
-     * also scope what it returns to {@code principal.customerId()}: these permissions say "of their own".
+     * What a client user (a customer's own login) may do. Every service a client principal reaches must also scope what
+     * it returns to {@code principal.customerId()}: these permissions say "of their own"; {@code product:read} is the
+     * storefront, the products on sale.
      */
     public static final Set<Permission> CLIENT_PORTAL = Collections.unmodifiableSet(new TreeSet<>(Set.of(
-            CUSTOMER_READ, SUBSCRIPTION_READ, INVOICE_READ, PAYMENT_READ, DOMAIN_READ, TICKET_READ, TICKET_WRITE)));
+            CUSTOMER_READ, PRODUCT_READ, SUBSCRIPTION_READ, INVOICE_READ, PAYMENT_READ, DOMAIN_READ, TICKET_READ,
+            TICKET_WRITE)));
 
     private Permissions() {
     }

@@ -105,6 +105,8 @@ public class InvoiceController {
             @Schema(example = "exclusive") String taxBasis, @Schema(example = "per_line") String taxRounding,
             @Schema(description = "Why no tax is charged: the reverse-charge note or the customer's exemption") String taxNote,
             String subtotal, String discountTotal, String taxTotal, String total, String creditApplied, String amountPaid,
+            @Schema(description = "What credit notes took off the amount due; what they gave back beyond it went to the"
+                    + " customer's credit") String credited,
             String amountDue, String memo, Instant issuedAt, Instant dueAt, Instant paidAt, Instant closedAt,
             Instant createdAt, long version) {
 
@@ -114,7 +116,8 @@ public class InvoiceController {
                     i.currency().getCurrencyCode(), p.lines().stream().map(LineResponse::of).toList(),
                     p.taxes().stream().map(TaxResponse::of).toList(), p.basis().name().toLowerCase(Locale.ROOT),
                     p.rounding().name().toLowerCase(Locale.ROOT), p.taxNote(), text(p.subtotal()), text(p.discountTotal()),
-                    text(p.taxTotal()), text(p.total()), text(i.creditApplied()), text(i.amountPaid()), text(i.amountDue()),
+                    text(p.taxTotal()), text(p.total()), text(i.creditApplied()), text(i.amountPaid()), text(i.credited()),
+                    text(i.amountDue()),
                     i.memo(), i.issuedAt(), i.dueAt(), i.paidAt(), i.closedAt(), i.createdAt(), i.version());
         }
     }
@@ -204,8 +207,8 @@ public class InvoiceController {
     @PostMapping("/{id}/void")
     @PreAuthorize("hasAuthority('invoice:write')")
     @Operation(summary = "Void an open invoice", description = """
-            Reverses its ledger entries and returns any credit spent on it. An invoice with payments is corrected with a
-            credit note instead.""")
+            Reverses its ledger entries and returns any credit spent on it. An invoice with payments or credit notes is
+            corrected with a credit note instead.""")
     public Mono<InvoiceResponse> voidInvoice(@AuthenticationPrincipal Principal actor, @PathVariable UUID id) {
         return invoices.voidInvoice(actor, id).map(InvoiceResponse::of);
     }

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
@@ -82,6 +83,11 @@ class TenantIsolationIT {
      */
     private static final Map<String, String> REFERENCES = Map.of("customerId", "/api/v1/customers", "productId", "/api/v1/products");
     private Tenant referenceOwner;
+    /**
+     * Collections whose items no POST of their own makes: they come out of a flow of other operations, which tenant A's
+     * owner goes through here. Each returns the new item's id.
+     */
+    private final Map<String, Function<Tenant, String>> setUps = Map.of("/api/v1/credit-notes", this::creditNoteOf);
 
     private record Tenant(String slug, String ownerEmail, String token, String tenantId, String ownerUserId) {
     }
@@ -311,6 +317,11 @@ class TenantIsolationIT {
                         label, created.status(), created.body());
             }
         }
+        Function<Tenant, String> setUp = setUps.get(collectionTemplate);
+        if (setUp != null) {
+            return new VictimItem(collectionTemplate, collectionPath, parameter, setUp.apply(owner),
+                    "set up for " + collectionTemplate);
+        }
         if (documents(HttpMethod.GET, collectionTemplate)) {
             JsonNode listing = json(callDocumented(owner, HttpMethod.GET, collectionTemplate, collectionPath).body());
             for (JsonNode item : listing.isArray() ? listing : listing.path("items")) {
@@ -325,6 +336,27 @@ class TenantIsolationIT {
                 Tenant A has no item to aim at for the {%s} in %s: %s has no POST this suite can satisfy and no GET \
                 listing an item with an id. Teach TenantIsolationIT to set one up.""",
                 parameter, collectionTemplate + "/{" + parameter + "}", collectionTemplate);
+    }
+
+    /**
+     * A credit note is issued on a finalized invoice that has something to give back, which the draft made from the
+     * invoice examples (no lines) is not. So the invoice is made by hand and finalized; the credit note itself comes
+     * from its documented examples, which must be valid on such an invoice.
+     */
+    private String creditNoteOf(Tenant owner) {
+        String customer = victim(owner, "/api/v1/customers", "/api/v1/customers", "id").id();
+        ObjectNode draft = NODES.objectNode().put("customerId", customer);
+        draft.putArray("lines").addObject().put("description", "Isolation").put("unitPrice", "100.00");
+        Response invoice = call(owner, HttpMethod.POST, "/api/v1/invoices", Map.of(), Map.of(), draft);
+        assertThat(invoice.status()).as("tenant A's invoice to credit: %s", invoice.body()).isEqualTo(201);
+        String invoicePath = "/api/v1/invoices/" + json(invoice.body()).path("id").asString();
+        Response finalized = call(owner, HttpMethod.POST, invoicePath + "/finalize", Map.of(), Map.of(), null);
+        assertThat(finalized.status()).as("finalizing tenant A's invoice: %s", finalized.body()).isEqualTo(200);
+        Response created = callDocumented(owner, HttpMethod.POST, "/api/v1/invoices/{id}/credit-notes",
+                invoicePath + "/credit-notes");
+        assertThat(created.status()).as("POST /api/v1/invoices/{id}/credit-notes from its documented examples: %s",
+                created.body()).isEqualTo(201);
+        return json(created.body()).path("id").asString();
     }
 
     /** A created item's id, also when the answer wraps it ({@code {"apiKey": {...}, "key": "..."}}). */

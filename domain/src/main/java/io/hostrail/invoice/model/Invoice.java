@@ -9,12 +9,16 @@ import java.util.UUID;
 
 /**
  * What a customer is asked to pay. A draft can be changed freely; finalizing numbers it, enters it in the ledger and
- * freezes its lines and figures for good. After that only what was paid on it and its status move: credit applied and
- * payments lower the amount due, and an invoice with nothing left due is paid.
+ * freezes its lines and figures for good. After that only what was settled on it and its status move: credit applied,
+ * payments and credit notes lower the amount due, and an open invoice with nothing left due is paid.
+ *
+ * <p>{@code credited} is the part of its credit notes that was taken off the amount due; the rest of a credit note
+ * (what had already been paid) went to the customer's credit balance and is not counted here, so credit applied,
+ * amount paid and credited together never exceed the total.
  */
 public record Invoice(UUID id, TenantId tenant, UUID customerId, String number, InvoiceStatus status, Currency currency,
-        InvoicePricing pricing, Money creditApplied, Money amountPaid, String memo, Instant issuedAt, Instant dueAt,
-        Instant paidAt, Instant closedAt, Instant createdAt, long version) {
+        InvoicePricing pricing, Money creditApplied, Money amountPaid, Money credited, String memo, Instant issuedAt,
+        Instant dueAt, Instant paidAt, Instant closedAt, Instant createdAt, long version) {
 
     public static final int MAX_MEMO = 2000;
 
@@ -31,11 +35,12 @@ public record Invoice(UUID id, TenantId tenant, UUID customerId, String number, 
         }
         creditApplied = creditApplied == null ? Money.zero(currency) : creditApplied;
         amountPaid = amountPaid == null ? Money.zero(currency) : amountPaid;
-        if (creditApplied.isNegative() || amountPaid.isNegative()) {
-            throw new IllegalArgumentException("credit applied and amount paid cannot be negative");
+        credited = credited == null ? Money.zero(currency) : credited;
+        if (creditApplied.isNegative() || amountPaid.isNegative() || credited.isNegative()) {
+            throw new IllegalArgumentException("credit applied, amount paid and credited cannot be negative");
         }
-        if (creditApplied.plus(amountPaid).compareTo(pricing.total()) > 0) {
-            throw new IllegalArgumentException("more was paid than the invoice's total");
+        if (creditApplied.plus(amountPaid).plus(credited).compareTo(pricing.total()) > 0) {
+            throw new IllegalArgumentException("more was settled than the invoice's total");
         }
         if (status.isFinalized() != (number != null)) {
             throw new IllegalArgumentException("an invoice has a number exactly when it is finalized");
@@ -50,18 +55,18 @@ public record Invoice(UUID id, TenantId tenant, UUID customerId, String number, 
 
     public static Invoice draft(UUID id, TenantId tenant, UUID customerId, Currency currency, InvoicePricing pricing,
             String memo, Instant dueAt, Instant createdAt) {
-        return new Invoice(id, tenant, customerId, null, InvoiceStatus.DRAFT, currency, pricing, null, null, memo, null,
-                dueAt, null, null, createdAt, 0);
+        return new Invoice(id, tenant, customerId, null, InvoiceStatus.DRAFT, currency, pricing, null, null, null, memo,
+                null, dueAt, null, null, createdAt, 0);
     }
 
     public Money amountDue() {
-        return pricing.total().minus(creditApplied).minus(amountPaid);
+        return pricing.total().minus(creditApplied).minus(amountPaid).minus(credited);
     }
 
     public Invoice repriced(InvoicePricing newPricing, String newMemo, Instant newDueAt) {
         requireStatus(InvoiceStatus.DRAFT, "changed");
-        return new Invoice(id, tenant, customerId, null, status, currency, newPricing, null, null, newMemo, null, newDueAt,
-                null, null, createdAt, version);
+        return new Invoice(id, tenant, customerId, null, status, currency, newPricing, null, null, null, newMemo, null,
+                newDueAt, null, null, createdAt, version);
     }
 
     /**
@@ -74,19 +79,47 @@ public record Invoice(UUID id, TenantId tenant, UUID customerId, String number, 
         Instant due = dueAt == null || dueAt.isBefore(at) ? at : dueAt;
         boolean free = finalPricing.total().isZero();
         return new Invoice(id, tenant, customerId, assignedNumber, free ? InvoiceStatus.PAID : InvoiceStatus.OPEN,
-                currency, finalPricing, null, null, memo, at, due, free ? at : null, null, createdAt, version);
+                currency, finalPricing, null, null, null, memo, at, due, free ? at : null, null, createdAt, version);
     }
 
     /** Takes credit off the amount due; paid once nothing is left. */
     public Invoice creditApplied(Money credit, Instant at) {
         requirePayable();
         Money applied = creditApplied.plus(credit);
-        return withPaid(applied, amountPaid, at);
+        return withPaid(applied, amountPaid, credited, at);
     }
 
     public Invoice paymentReceived(Money payment, Instant at) {
         requirePayable();
-        return withPaid(creditApplied, amountPaid.plus(payment), at);
+        return withPaid(creditApplied, amountPaid.plus(payment), credited, at);
+    }
+
+    /**
+     * Whether credit notes may be issued on it: finalized and not void. A paid invoice can still be refunded by one,
+     * and a written-off one corrected.
+     */
+    public boolean isCreditable() {
+        return status == InvoiceStatus.OPEN || status == InvoiceStatus.PAID || status == InvoiceStatus.UNCOLLECTIBLE;
+    }
+
+    /**
+     * Takes the part of a credit note that reduces what is due off the amount due. An open invoice with nothing left
+     * due becomes paid, as it would by credit or payment: it is settled, and {@code invoice.paid} is what tells the
+     * rest of the system so. A written-off one stays uncollectible, which already closed it; a paid one has nothing
+     * due, so nothing of a credit note reaches it.
+     */
+    public Invoice credited(Money amount, Instant at) {
+        if (!isCreditable()) {
+            throw new IllegalStateException("a " + status.wireName() + " invoice cannot be credited");
+        }
+        if (amount.isNegative() || amount.compareTo(amountDue()) > 0) {
+            throw new IllegalArgumentException("at most the amount due, " + amountDue() + ", can be credited");
+        }
+        if (status == InvoiceStatus.OPEN) {
+            return withPaid(creditApplied, amountPaid, credited.plus(amount), at);
+        }
+        return new Invoice(id, tenant, customerId, number, status, currency, pricing, creditApplied, amountPaid,
+                credited.plus(amount), memo, issuedAt, dueAt, paidAt, closedAt, createdAt, version);
     }
 
     public Invoice voided(Instant at) {
@@ -94,22 +127,26 @@ public record Invoice(UUID id, TenantId tenant, UUID customerId, String number, 
         if (amountPaid.isPositive()) {
             throw new IllegalStateException("invoice " + number + " has payments; correct it with a credit note instead");
         }
+        // Voiding reverses the whole invoice; part of it was already reversed by credit notes, which stay.
+        if (credited.isPositive()) {
+            throw new IllegalStateException("invoice " + number + " has credit notes; credit what is left instead");
+        }
         return new Invoice(id, tenant, customerId, number, InvoiceStatus.VOID, currency, pricing, creditApplied, amountPaid,
-                memo, issuedAt, dueAt, null, at, createdAt, version);
+                credited, memo, issuedAt, dueAt, null, at, createdAt, version);
     }
 
     public Invoice markedUncollectible(Instant at) {
         requireStatus(InvoiceStatus.OPEN, "marked uncollectible");
         return new Invoice(id, tenant, customerId, number, InvoiceStatus.UNCOLLECTIBLE, currency, pricing, creditApplied,
-                amountPaid, memo, issuedAt, dueAt, null, at, createdAt, version);
+                amountPaid, credited, memo, issuedAt, dueAt, null, at, createdAt, version);
     }
 
-    private Invoice withPaid(Money credit, Money paid, Instant at) {
-        Invoice next = new Invoice(id, tenant, customerId, number, status, currency, pricing, credit, paid, memo, issuedAt,
-                dueAt, null, closedAt, createdAt, version);
+    private Invoice withPaid(Money credit, Money paid, Money creditNotes, Instant at) {
+        Invoice next = new Invoice(id, tenant, customerId, number, status, currency, pricing, credit, paid, creditNotes,
+                memo, issuedAt, dueAt, null, closedAt, createdAt, version);
         return next.amountDue().isZero()
-                ? new Invoice(id, tenant, customerId, number, InvoiceStatus.PAID, currency, pricing, credit, paid, memo,
-                        issuedAt, dueAt, at, closedAt, createdAt, version)
+                ? new Invoice(id, tenant, customerId, number, InvoiceStatus.PAID, currency, pricing, credit, paid,
+                        creditNotes, memo, issuedAt, dueAt, at, closedAt, createdAt, version)
                 : next;
     }
 

@@ -233,6 +233,11 @@ public final class InvoiceService {
                     if (invoice.status() != InvoiceStatus.OPEN && invoice.status() != InvoiceStatus.UNCOLLECTIBLE) {
                         return Mono.error(state(invoice, "paid with credit"));
                     }
+                    // A written-off invoice that credit notes cleared stays uncollectible with nothing left due.
+                    if (!invoice.amountDue().isPositive()) {
+                        return Mono.error(new DomainException(STATE, "Invoice " + invoice.number()
+                                + " has nothing left due."));
+                    }
                     return spendCredit(actor.tenant(), Actors.of(actor), customer, invoice, wanted, false);
                 })));
     }

@@ -30,8 +30,8 @@ public final class R2dbcInvoices implements Invoices {
 
     private static final String COLUMNS = """
             id, tenant_id, customer_id, number, status, currency, tax_basis, tax_rounding, tax_note, subtotal_minor,
-            discount_minor, tax_minor, total_minor, credit_applied_minor, amount_paid_minor, memo, issued_at, due_at,
-            paid_at, closed_at, created_at, version""";
+            discount_minor, tax_minor, total_minor, credit_applied_minor, amount_paid_minor, credited_minor, memo,
+            issued_at, due_at, paid_at, closed_at, created_at, version""";
 
     private final DatabaseClient database;
     private final Clock clock;
@@ -44,14 +44,14 @@ public final class R2dbcInvoices implements Invoices {
     /** The invoice row as read, before its lines and taxes are attached. */
     private record Header(UUID id, TenantId tenant, UUID customerId, String number, InvoiceStatus status,
             Currency currency, TaxCalculation.Basis basis, TaxCalculation.Rounding rounding, String taxNote, long subtotal,
-            long discount, long tax, long total, long creditApplied, long amountPaid, String memo, Instant issuedAt,
-            Instant dueAt, Instant paidAt, Instant closedAt, Instant createdAt, long version) {
+            long discount, long tax, long total, long creditApplied, long amountPaid, long credited, String memo,
+            Instant issuedAt, Instant dueAt, Instant paidAt, Instant closedAt, Instant createdAt, long version) {
 
         Invoice with(List<InvoiceLine> lines, List<InvoiceTax> taxes) {
             InvoicePricing pricing = new InvoicePricing(lines, taxes, basis, rounding, taxNote, money(subtotal),
                     money(discount), money(tax), money(total));
             return new Invoice(id, tenant, customerId, number, status, currency, pricing, money(creditApplied),
-                    money(amountPaid), memo, issuedAt, dueAt, paidAt, closedAt, createdAt, version);
+                    money(amountPaid), money(credited), memo, issuedAt, dueAt, paidAt, closedAt, createdAt, version);
         }
 
         Money money(long minor) {
@@ -64,10 +64,11 @@ public final class R2dbcInvoices implements Invoices {
         return bind(database.sql("""
                         INSERT INTO invoice (id, tenant_id, customer_id, number, status, currency, tax_basis, tax_rounding,
                             tax_note, subtotal_minor, discount_minor, tax_minor, total_minor, credit_applied_minor,
-                            amount_paid_minor, memo, issued_at, due_at, paid_at, closed_at, created_at, updated_at, version)
+                            amount_paid_minor, credited_minor, memo, issued_at, due_at, paid_at, closed_at, created_at,
+                            updated_at, version)
                         VALUES (:id, :tenant, :customer, :number, :status, :currency, :basis, :rounding, :taxNote, :subtotal,
-                            :discount, :tax, :total, :creditApplied, :amountPaid, :memo, :issuedAt, :dueAt, :paidAt,
-                            :closedAt, :createdAt, :now, 0)
+                            :discount, :tax, :total, :creditApplied, :amountPaid, :credited, :memo, :issuedAt, :dueAt,
+                            :paidAt, :closedAt, :createdAt, :now, 0)
                         """), invoice)
                 .fetch().rowsUpdated()
                 .then(writeDetail(invoice))
@@ -86,8 +87,9 @@ public final class R2dbcInvoices implements Invoices {
                                             tax_rounding = :rounding, tax_note = :taxNote, subtotal_minor = :subtotal,
                                             discount_minor = :discount, tax_minor = :tax, total_minor = :total,
                                             credit_applied_minor = :creditApplied, amount_paid_minor = :amountPaid,
-                                            memo = :memo, issued_at = :issuedAt, due_at = :dueAt, paid_at = :paidAt,
-                                            closed_at = :closedAt, updated_at = :now, version = version + 1
+                                            credited_minor = :credited, memo = :memo, issued_at = :issuedAt,
+                                            due_at = :dueAt, paid_at = :paidAt, closed_at = :closedAt, updated_at = :now,
+                                            version = version + 1
                                         WHERE tenant_id = :tenant AND id = :id AND version = :version
                                             AND customer_id = :customer AND currency = :currency AND created_at = :createdAt
                                         """), invoice)
@@ -95,7 +97,7 @@ public final class R2dbcInvoices implements Invoices {
                 .filter(updated -> updated == 1)
                 .map(updated -> new Invoice(invoice.id(), invoice.tenant(), invoice.customerId(), invoice.number(),
                         invoice.status(), invoice.currency(), invoice.pricing(), invoice.creditApplied(),
-                        invoice.amountPaid(), invoice.memo(), invoice.issuedAt(), invoice.dueAt(), invoice.paidAt(),
+                        invoice.amountPaid(), invoice.credited(), invoice.memo(), invoice.issuedAt(), invoice.dueAt(), invoice.paidAt(),
                         invoice.closedAt(), invoice.createdAt(), expectedVersion + 1));
     }
 
@@ -231,6 +233,7 @@ public final class R2dbcInvoices implements Invoices {
                 .bind("tax", pricing.taxTotal().minorUnits()).bind("total", pricing.total().minorUnits())
                 .bind("creditApplied", invoice.creditApplied().minorUnits())
                 .bind("amountPaid", invoice.amountPaid().minorUnits())
+                .bind("credited", invoice.credited().minorUnits())
                 .bind("createdAt", invoice.createdAt()).bind("now", clock.instant());
         spec = nullable(spec, "number", invoice.number(), String.class);
         spec = nullable(spec, "taxNote", pricing.taxNote(), String.class);
@@ -254,7 +257,7 @@ public final class R2dbcInvoices implements Invoices {
                 row.get("tax_note", String.class), row.get("subtotal_minor", Long.class),
                 row.get("discount_minor", Long.class), row.get("tax_minor", Long.class), row.get("total_minor", Long.class),
                 row.get("credit_applied_minor", Long.class), row.get("amount_paid_minor", Long.class),
-                row.get("memo", String.class), row.get("issued_at", Instant.class), row.get("due_at", Instant.class),
+                row.get("credited_minor", Long.class), row.get("memo", String.class), row.get("issued_at", Instant.class), row.get("due_at", Instant.class),
                 row.get("paid_at", Instant.class), row.get("closed_at", Instant.class), row.get("created_at", Instant.class),
                 row.get("version", Long.class));
     }

@@ -1,6 +1,7 @@
 package io.hostrail.api.config;
 
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -13,6 +14,8 @@ public class ClockConfiguration {
 
     @Bean
     public Clock clock() {
-        return Clock.systemUTC();
+        // Microseconds, what PostgreSQL's timestamptz keeps: an instant read back equals the one written, so a
+        // period computed before saving is the period found after.
+        return Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
     }
 }

@@ -4,6 +4,7 @@ import io.hostrail.adapters.r2dbc.subscription.R2dbcSubscriptions;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.catalog.port.out.Catalog;
 import io.hostrail.customer.service.CustomerService;
+import io.hostrail.invoice.service.CreditNoteService;
 import io.hostrail.invoice.service.InvoiceService;
 import io.hostrail.settings.service.BillingSettingsService;
 import io.hostrail.shared.event.EventSubscription;
@@ -29,10 +30,10 @@ public class SubscriptionConfiguration {
 
     @Bean
     public SubscriptionService subscriptionService(Subscriptions subscriptions, Catalog catalog, CustomerService customers,
-            InvoiceService invoices, BillingSettingsService settings, UnitOfWork unitOfWork, DomainEvents events,
-            AuditTrail audit, IdGenerator ids, Clock clock) {
-        return new SubscriptionService(subscriptions, catalog, customers, invoices, settings, unitOfWork, events, audit,
-                ids, clock);
+            InvoiceService invoices, CreditNoteService creditNotes, BillingSettingsService settings, UnitOfWork unitOfWork,
+            DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock) {
+        return new SubscriptionService(subscriptions, catalog, customers, invoices, creditNotes, settings, unitOfWork,
+                events, audit, ids, clock);
     }
 
     /** A paid first invoice starts its subscription, on whichever instance consumes the event. */

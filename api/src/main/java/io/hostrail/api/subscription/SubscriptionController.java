@@ -118,6 +118,12 @@ public class SubscriptionController {
             String invoiceNumber, String invoiceStatus) {
     }
 
+    record ChangeResponse(SubscriptionResponse subscription,
+            @Schema(description = "The invoice for the new plan; absent when there is nothing to charge") UUID invoiceId,
+            String invoiceNumber, String invoiceStatus,
+            @Schema(description = "Credit notes for the unused time of the old plan") List<UUID> creditNoteIds) {
+    }
+
     record SubscriptionPage(List<SubscriptionResponse> items, String nextCursor) {
     }
 
@@ -125,7 +131,7 @@ public class SubscriptionController {
 
         static BilledPeriodResponse of(BilledPeriod billed) {
             return new BilledPeriodResponse(billed.period().start(), billed.period().end(), billed.invoiceId(),
-                    billed.first() ? "first" : "renewal");
+                    billed.kind().name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -259,6 +265,25 @@ public class SubscriptionController {
     public Mono<PreviewResponse> previewChange(@AuthenticationPrincipal Principal actor, @PathVariable UUID id,
             @Valid @RequestBody ChangeBody body) {
         return subscriptions.previewChange(actor, id, body.draft()).map(PreviewResponse::of);
+    }
+
+    @PostMapping("/{id}/change")
+    @PreAuthorize("hasAuthority('subscription:write')")
+    @Operation(summary = "Change the plan now", description = """
+            Applies what change-preview shows: each period already invoiced that has time left gets a credit note for
+            its unused part at the old price (money paid goes to the customer's credit, money still due comes off that
+            invoice), and one invoice charges the new plan for the same time, or for a whole new period from now when
+            the cycle changes; credit is applied to it as the billing settings say. Setup fees are not charged again.
+            During a trial nothing is invoiced: the new plan is billed when the trial ends. Publishes
+            subscription.plan_changed.""")
+    public Mono<ChangeResponse> change(@AuthenticationPrincipal Principal actor, @PathVariable UUID id,
+            @Valid @RequestBody ChangeBody body) {
+        return subscriptions.changePlan(actor, id, body.draft()).map(changed -> new ChangeResponse(
+                SubscriptionResponse.of(changed.subscription()),
+                changed.invoice() == null ? null : changed.invoice().id(),
+                changed.invoice() == null ? null : changed.invoice().number(),
+                changed.invoice() == null ? null : changed.invoice().status().wireName(),
+                changed.creditNotes().stream().map(note -> note.id()).toList()));
     }
 
     private static List<OptionDraft> drafts(List<OptionBody> options) {

@@ -177,6 +177,85 @@ class SubscriptionIT {
     }
 
     @Test
+    @DisplayName("an upgrade credits the unused time on the paid invoice and charges the new plan, paid with that credit")
+    void upgradeAndDowngrade() {
+        String starter = (String) product("Starter", "10.00", null, false).get("id");
+        String pro = (String) product("Pro", "20.00", null, false).get("id");
+        String acme = customer();
+        post("/api/v1/customers/" + acme + "/credits", Map.of("amount", "10.00", "reason", "x")).expectStatus().isCreated();
+        String id = order(acme, starter);
+        Map<?, ?> preview = post("/api/v1/subscriptions/" + id + "/change-preview", Map.of("productId", pro))
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        BigDecimal credit = amount(preview, 0).negate();
+        BigDecimal charge = amount(preview, 1);
+        Map<?, ?> changed = post("/api/v1/subscriptions/" + id + "/change", Map.of("productId", pro))
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(((Map<?, ?>) changed.get("subscription")).get("productId")).isEqualTo(pro);
+        List<?> notes = (List<?>) changed.get("creditNoteIds");
+        assertThat(notes).hasSize(1);
+        // The first invoice was paid: its unused part became credit, which the new invoice used up at once.
+        get("/api/v1/credit-notes/" + notes.getFirst()).expectBody().jsonPath("$.total").isEqualTo(credit.toPlainString())
+                .jsonPath("$.toCredit").isEqualTo(credit.toPlainString());
+        get("/api/v1/invoices/" + changed.get("invoiceId")).expectBody()
+                .jsonPath("$.total").isEqualTo(charge.toPlainString())
+                .jsonPath("$.creditApplied").isEqualTo(credit.toPlainString())
+                .jsonPath("$.amountDue").isEqualTo(charge.subtract(credit).toPlainString())
+                .jsonPath("$.lines[0].productId").isEqualTo(pro);
+        get("/api/v1/customers/" + acme + "/balance").expectBody().jsonPath("$.credit").isEqualTo("0.00")
+                .jsonPath("$.due").isEqualTo(charge.subtract(credit).toPlainString());
+        assertThat(events(id)).endsWith("subscription.plan_changed");
+
+        // Back down to Starter: the Pro time left is credited on the new invoice, still unpaid; Starter is charged.
+        Map<?, ?> down = post("/api/v1/subscriptions/" + id + "/change", Map.of("productId", starter))
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(((Map<?, ?>) down.get("subscription")).get("productId")).isEqualTo(starter);
+        get("/api/v1/ledger/trial-balance").expectBody().jsonPath("$.balanced").isEqualTo(true);
+        Map<?, ?> balance = get("/api/v1/customers/" + acme + "/balance").expectBody(Map.class).returnResult()
+                .getResponseBody();
+        // Whatever the day: what the customer owes and holds nets to what ten days of plans cost, never more.
+        assertThat(new BigDecimal((String) balance.get("due")).subtract(new BigDecimal((String) balance.get("credit"))))
+                .isLessThanOrEqualTo(charge.subtract(credit));
+    }
+
+    @Test
+    @DisplayName("a change of cycle bills a whole new period from now; a change during a trial bills nothing")
+    void cycleChangeAndTrial() {
+        Map<String, Object> body = productBody("Flexible", "10.00", null, false);
+        body.put("prices", List.of(Map.of("cycle", "monthly", "currency", "EUR", "amount", "10.00"),
+                Map.of("cycle", "annual", "currency", "EUR", "amount", "100.00")));
+        String flexible = (String) post("/api/v1/products", body).expectStatus().isCreated().expectBody(Map.class)
+                .returnResult().getResponseBody().get("id");
+        String acme = customer();
+        post("/api/v1/customers/" + acme + "/credits", Map.of("amount", "10.00", "reason", "x")).expectStatus().isCreated();
+        String id = order(acme, flexible);
+        Map<?, ?> changed = post("/api/v1/subscriptions/" + id + "/change", Map.of("cycle", "annual"))
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        Map<?, ?> subscription = (Map<?, ?>) changed.get("subscription");
+        assertThat(subscription.get("cycle")).isEqualTo("annual");
+        Map<?, ?> period = (Map<?, ?>) subscription.get("currentPeriod");
+        assertThat(Instant.parse((String) period.get("end")))
+                .isEqualTo(Instant.parse((String) period.get("start")).atZone(ZoneOffset.UTC).plusYears(1).toInstant());
+        get("/api/v1/invoices/" + changed.get("invoiceId")).expectBody().jsonPath("$.total").isEqualTo("100.00");
+        get("/api/v1/subscriptions/" + id + "/periods").expectBody().jsonPath("$.length()").isEqualTo(2)
+                .jsonPath("$[1].kind").isEqualTo("change").jsonPath("$[1].end").isEqualTo(period.get("end"));
+        assertThat(subscription.get("nextDueDate")).isEqualTo(period.get("end"));
+
+        String trial = (String) ((Map<?, ?>) post("/api/v1/subscriptions", Map.of("customerId", acme, "productId",
+                flexible, "cycle", "monthly", "trialDays", 10)).expectStatus().isCreated().expectBody(Map.class)
+                .returnResult().getResponseBody().get("subscription")).get("id");
+        post("/api/v1/subscriptions/" + trial + "/change", Map.of("cycle", "annual")).expectStatus().isOk()
+                .expectBody().jsonPath("$.invoiceId").doesNotExist().jsonPath("$.creditNoteIds.length()").isEqualTo(0)
+                .jsonPath("$.subscription.cycle").isEqualTo("annual");
+        post("/api/v1/subscriptions/" + id + "/suspend", null).expectStatus().isOk();
+        post("/api/v1/subscriptions/" + id + "/change", Map.of("cycle", "monthly")).expectStatus().isEqualTo(409);
+        get("/api/v1/ledger/trial-balance").expectBody().jsonPath("$.balanced").isEqualTo(true);
+    }
+
+    private static BigDecimal amount(Map<?, ?> preview, int line) {
+        return new BigDecimal((String) ((Map<?, ?>) ((List<?>) preview.get("lines")).get(line)).get("amount"));
+    }
+
+    @Test
     @DisplayName("bad orders are refused with problem details and nothing is stored")
     void badOrders() {
         Map<String, Object> product = product("Pro hosting", "20.00", null, true);

@@ -1,5 +1,6 @@
 package io.hostrail.invoice.service;
 
+import io.hostrail.audit.model.Actor;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.customer.service.CustomerService;
 import io.hostrail.identity.model.Principal;
@@ -113,7 +114,7 @@ public final class CreditNoteService {
                                 .flatMap(customer -> invoices.find(tenant, invoiceId))
                                 .switchIfEmpty(Mono.error(() -> invoiceNotFound(invoiceId)))
                                 .flatMap(invoice -> creditNotes.ofInvoice(tenant, invoiceId).collectList()
-                                        .flatMap(earlier -> decided(actor, invoice,
+                                        .flatMap(earlier -> decided(tenant, Actors.of(actor), invoice,
                                                 CreditDecision.decide(invoice, earlier, asked.lines(), ids::newId),
                                                 asked.reason()))))));
     }
@@ -135,7 +136,19 @@ public final class CreditNoteService {
                 new CreditNotes.Query(filter.invoiceId(), customer, filter.afterId(), filter.limit())));
     }
 
-    private Mono<CreditNote> decided(Principal actor, Invoice invoice, CreditDecision decision, String reason) {
+    /**
+     * Issues a credit note inside the caller's unit of work, for work no user asked for directly (a plan change): the
+     * caller has locked the customer for billing and read the invoice under that lock. Refused as {@link #issue} is.
+     */
+    public Mono<CreditNote> issueInTransaction(TenantId tenant, Actor actor, Invoice invoice, String reason,
+            List<CreditNoteLine.Draft> lines) {
+        return creditNotes.ofInvoice(tenant, invoice.id()).collectList()
+                .flatMap(earlier -> decided(tenant, actor, invoice, CreditDecision.decide(invoice, earlier, lines, ids::newId),
+                        CreditNote.reason(reason)));
+    }
+
+    private Mono<CreditNote> decided(TenantId tenant, Actor actor, Invoice invoice, CreditDecision decision,
+            String reason) {
         String invoiceName = invoice.number() == null ? invoice.id().toString() : invoice.number();
         return switch (decision) {
             case CreditDecision.NotCreditable refused -> Mono.error(new DomainException(NOT_CREDITABLE, "Invoice "
@@ -150,12 +163,12 @@ public final class CreditNoteService {
                                     + excess.asked() + " of invoice line " + excess.invoiceLineId() + ", of which "
                                     + excess.remaining() + " is left"))
                             .toList()));
-            case CreditDecision.Allowed allowed -> issueAllowed(actor, invoice, allowed, reason);
+            case CreditDecision.Allowed allowed -> issueAllowed(tenant, actor, invoice, allowed, reason);
         };
     }
 
-    private Mono<CreditNote> issueAllowed(Principal actor, Invoice invoice, CreditDecision.Allowed allowed, String reason) {
-        TenantId tenant = actor.tenant();
+    private Mono<CreditNote> issueAllowed(TenantId tenant, Actor actor, Invoice invoice, CreditDecision.Allowed allowed,
+            String reason) {
         Instant now = clock.instant();
         return settings.current(tenant).flatMap(tenantSettings -> number(tenant, tenantSettings, now)).flatMap(number -> {
             CreditNote note = CreditNote.issue(ids.newId(), number, invoice, reason, allowed, now);
@@ -172,7 +185,7 @@ public final class CreditNoteService {
                                     note.total().minorUnits(), note.taxTotal().minorUnits(),
                                     note.appliedToInvoice().minorUnits(), note.toCredit().minorUnits(),
                                     after.amountDue().minorUnits(), movement.id())))
-                            .then(audit.record(tenant, Actors.of(actor), "credit_note.issued", "credit_note",
+                            .then(audit.record(tenant, actor, "credit_note.issued", "credit_note",
                                     note.id().toString(), Map.of(), summary(note)))
                             .then(invoice.status() != InvoiceStatus.PAID && after.status() == InvoiceStatus.PAID
                                     ? events.record(tenant, new InvoicePaid(after.id(), after.number(), after.customerId(),

@@ -144,6 +144,11 @@ public final class InvoiceService {
                         "invoice.deleted", "invoice", id.toString(), summary(current), Map.of())).then()));
     }
 
+    /** The invoice, inside the caller's unit of work, for work no user asked for directly. */
+    public Mono<Invoice> findInTransaction(TenantId tenant, UUID id) {
+        return invoices.find(tenant, id).switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
     /** Staff see every invoice of the tenant; a client user sees its own customer's finalized ones only. */
     public Mono<Invoice> get(Principal actor, UUID id) {
         return unitOfWork.inTransaction(() -> visible(actor, id));

@@ -13,6 +13,9 @@ import io.hostrail.identity.service.Actors;
 import io.hostrail.invoice.model.Invoice;
 import io.hostrail.invoice.model.InvoiceLine;
 import io.hostrail.invoice.model.InvoiceStatus;
+import io.hostrail.invoice.model.CreditNote;
+import io.hostrail.invoice.model.CreditNoteLine;
+import io.hostrail.invoice.service.CreditNoteService;
 import io.hostrail.invoice.service.InvoiceService;
 import io.hostrail.settings.service.BillingSettingsService;
 import io.hostrail.shared.error.DomainException;
@@ -86,15 +89,24 @@ public final class SubscriptionService {
     public record PreviewLine(String description, Money amount, Period period) {
     }
 
-    /** What a plan change would do, computed exactly as applying it would, and nothing recorded. */
+    /**
+     * What a plan change would do, computed exactly as applying it would, and nothing recorded. During a trial nothing
+     * was paid, so there are no lines: the new plan is billed when the trial ends.
+     */
     public record ChangePreview(Subscription current, Subscription after, Proration.Result proration,
-            Proration.Granularity granularity, List<PreviewLine> lines, Money oldRecurring, Money newRecurring) {
+            Proration.Granularity granularity, List<PreviewLine> lines, Money oldRecurring, Money newRecurring,
+            Instant at, Product oldProduct, Product newProduct, Customer customer, boolean inTrial) {
+    }
+
+    /** A plan change made: the subscription after it, the invoice for the new plan, the credit notes for the old. */
+    public record Changed(Subscription subscription, Invoice invoice, List<CreditNote> creditNotes) {
     }
 
     private final Subscriptions subscriptions;
     private final Catalog catalog;
     private final CustomerService customers;
     private final InvoiceService invoices;
+    private final CreditNoteService creditNotes;
     private final BillingSettingsService settings;
     private final UnitOfWork unitOfWork;
     private final DomainEvents events;
@@ -103,12 +115,13 @@ public final class SubscriptionService {
     private final Clock clock;
 
     public SubscriptionService(Subscriptions subscriptions, Catalog catalog, CustomerService customers,
-            InvoiceService invoices, BillingSettingsService settings, UnitOfWork unitOfWork, DomainEvents events,
-            AuditTrail audit, IdGenerator ids, Clock clock) {
+            InvoiceService invoices, CreditNoteService creditNotes, BillingSettingsService settings, UnitOfWork unitOfWork,
+            DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock) {
         this.subscriptions = subscriptions;
         this.catalog = catalog;
         this.customers = customers;
         this.invoices = invoices;
+        this.creditNotes = creditNotes;
         this.settings = settings;
         this.unitOfWork = unitOfWork;
         this.events = events;
@@ -177,7 +190,7 @@ public final class SubscriptionService {
         return invoices.issueInTransaction(pending.tenant(), who, customer, ids.newId(), lines, now,
                         "Subscription " + pending.id())
                 .flatMap(invoice -> subscriptions.recordBilled(pending.tenant(),
-                                new BilledPeriod(pending.id(), first, invoice.id(), true))
+                                new BilledPeriod(pending.id(), first, invoice.id(), Subscriptions.BillingKind.FIRST))
                         .then(invoice.status() == InvoiceStatus.PAID ? activate(who, pending, first.start(), Duration.ZERO)
                                 : Mono.just(pending))
                         .map(subscription -> new Ordered(subscription, invoice)));
@@ -299,6 +312,12 @@ public final class SubscriptionService {
                         Subscription changed = current.changePlan(productId, cycle, quantity,
                                 PlanCharges.resolvedOptions(newProduct, chosen), now);
                         Proration.Granularity granularity = found.getT4().prorationGranularity();
+                        if (current.inTrial(now)) {
+                            Money none = Money.zero(customer.currency());
+                            return Mono.just(new ChangePreview(current, changed, new Proration.Result(none, none, none, 0,
+                                    1, changed.currentPeriod()), granularity, List.of(), before.recurring(),
+                                    after.recurring(), now, oldProduct, newProduct, customer, true));
+                        }
                         Proration.Result result = Proration.calculate(current.currentPeriod(), now, before.recurring(),
                                 current.cycle(), after.recurring(), cycle, granularity);
                         List<PreviewLine> lines = new ArrayList<>();
@@ -310,7 +329,7 @@ public final class SubscriptionService {
                         lines.add(new PreviewLine(newProduct.name() + " " + span(result.newPeriod()), result.charge(),
                                 result.newPeriod()));
                         return Mono.just(new ChangePreview(current, changed, result, granularity, lines,
-                                before.recurring(), after.recurring()));
+                                before.recurring(), after.recurring(), now, oldProduct, newProduct, customer, false));
                     } catch (IllegalStateException e) {
                         return Mono.error(new DomainException(STATE, e.getMessage() + "."));
                     } catch (IllegalArgumentException e) {
@@ -352,7 +371,7 @@ public final class SubscriptionService {
                     List<InvoiceLine.Draft> lines = lines(product, subscription, plan(product, subscription.cycle(),
                             customer, subscription.quantity(), subscription.options()), period, false);
                     UUID invoiceId = ids.newId();
-                    return subscriptions.recordBilled(tenant, new BilledPeriod(subscription.id(), period, invoiceId, false))
+                    return subscriptions.recordBilled(tenant, new BilledPeriod(subscription.id(), period, invoiceId, Subscriptions.BillingKind.RENEWAL))
                             .flatMap(claimed -> claimed
                                     ? invoices.issueInTransaction(tenant, who, customer, invoiceId, lines, period.start(),
                                             "Renewal of subscription " + subscription.id())
@@ -364,6 +383,108 @@ public final class SubscriptionService {
     static Period nextPeriod(Subscription subscription, Instant billedThrough) {
         Period containing = BillingPeriods.periodContaining(subscription.anchor(), subscription.cycle(), billedThrough);
         return containing.start().equals(billedThrough) ? containing : new Period(billedThrough, containing.end());
+    }
+
+    /**
+     * Makes a plan change now, as {@link #previewChange} shows it: every period already invoiced that has time left
+     * gets a credit note for the unused part at the old price (on the invoice that billed it: money paid goes to the
+     * customer's credit, money still due comes off that invoice), and one invoice charges the new plan for the same
+     * time, or for a whole new period from now when the cycle changes. The new invoice is issued after the credit
+     * notes, so credit they give is applied to it. Setup fees are not charged again.
+     */
+    public Mono<Changed> changePlan(Principal actor, UUID id, ChangeDraft draft) {
+        return unitOfWork.inTransaction(() -> staffVisible(actor, id)
+                .flatMap(current -> preview(actor.tenant(), current, draft))
+                .flatMap(preview -> applyChange(Actors.of(actor), preview)));
+    }
+
+    private Mono<Changed> applyChange(Actor who, ChangePreview preview) {
+        Subscription current = preview.current();
+        TenantId tenant = current.tenant();
+        if (preview.inTrial()) {
+            return save(who, Change.PLAN_CHANGED, current, preview.after(), null)
+                    .map(saved -> new Changed(saved, null, List.of()));
+        }
+        Instant at = preview.at();
+        boolean newCycle = preview.after().cycle() != current.cycle();
+        Money fullOld = preview.oldRecurring();
+        Money fullNew = preview.newRecurring();
+        return subscriptions.billedPeriods(tenant, current.id())
+                .filter(billed -> billed.invoiceId() != null && billed.period().end().isAfter(at))
+                .collectList()
+                .map(SubscriptionService::latestPerSpan)
+                .flatMap(unserved -> {
+                    List<InvoiceLine.Draft> charges = new ArrayList<>();
+                    Flux<CreditNote> credits = Flux.fromIterable(unserved).concatMap(billed -> {
+                        boolean running = !billed.period().start().isAfter(at);
+                        Period unused = new Period(running ? at : billed.period().start(), billed.period().end());
+                        Money credit = running ? preview.proration().credit().negate() : fullOld;
+                        if (!newCycle) {
+                            Money charge = running ? preview.proration().charge() : fullNew;
+                            if (charge.isPositive()) {
+                                charges.add(new InvoiceLine.Draft(preview.newProduct().name() + " " + span(unused), 1,
+                                        charge, null, unused.start(), unused.end(), preview.newProduct().id(),
+                                        current.id()));
+                            }
+                        }
+                        return credit.isPositive() ? invoices.findInTransaction(tenant, billed.invoiceId())
+                                .filter(Invoice::isCreditable)
+                                .flatMap(invoice -> creditNotes.issueInTransaction(tenant, who, invoice,
+                                        "Plan change of subscription " + current.id(), List.of(new CreditNoteLine.Draft(
+                                                "Unused time on " + preview.oldProduct().name() + " " + span(unused),
+                                                credit, null))))
+                                : Mono.<CreditNote>empty();
+                    });
+                    return credits.collectList().flatMap(notes -> {
+                        if (newCycle && preview.proration().charge().isPositive()) {
+                            Period period = preview.proration().newPeriod();
+                            charges.add(new InvoiceLine.Draft(preview.newProduct().name() + " " + span(period), 1,
+                                    preview.proration().charge(), null, period.start(), period.end(),
+                                    preview.newProduct().id(), current.id()));
+                        }
+                        UUID invoiceId = ids.newId();
+                        Mono<Invoice> invoice = charges.isEmpty() ? Mono.empty()
+                                : invoices.issueInTransaction(tenant, who, preview.customer(), invoiceId, charges, at,
+                                        "Plan change of subscription " + current.id());
+                        return invoice.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                                .flatMap(issued -> save(who, Change.PLAN_CHANGED, current, preview.after(), null)
+                                        .flatMap(saved -> recordChange(saved, preview, charges, issued.orElse(null))
+                                                .thenReturn(new Changed(saved, issued.orElse(null), notes))));
+                    });
+                });
+    }
+
+    /**
+     * What billed each span of time still to be served: for the running period the latest invoice that billed it (a
+     * change bills the rest of a period again), and each period billed ahead likewise. Ids are time-ordered.
+     */
+    private static List<BilledPeriod> latestPerSpan(List<BilledPeriod> billed) {
+        Map<Instant, BilledPeriod> latest = new java.util.TreeMap<>();
+        Instant runningKey = Instant.MIN;
+        Instant earliestEnd = billed.stream().map(b -> b.period().end()).min(Instant::compareTo).orElse(null);
+        for (BilledPeriod period : billed) {
+            // Rows ending first belong to the running period, whatever their start (the period or a change in it).
+            Instant key = period.period().end().equals(earliestEnd) ? runningKey : period.period().start();
+            latest.merge(key, period, (a, b) -> a.invoiceId().compareTo(b.invoiceId()) >= 0 ? a : b);
+        }
+        return List.copyOf(latest.values());
+    }
+
+    /** Which time the change's invoice billed, so that a later change credits it rather than the invoice before. */
+    private Mono<Void> recordChange(Subscription saved, ChangePreview preview, List<InvoiceLine.Draft> charges,
+            Invoice invoice) {
+        TenantId tenant = saved.tenant();
+        if (saved.cycle() != preview.current().cycle()) {
+            return subscriptions.recordRebilled(tenant, new BilledPeriod(saved.id(), preview.proration().newPeriod(),
+                    invoice == null ? null : invoice.id(), Subscriptions.BillingKind.CHANGE));
+        }
+        if (invoice == null) {
+            return Mono.empty();
+        }
+        return Flux.fromIterable(charges)
+                .concatMap(line -> subscriptions.recordBilled(tenant, new BilledPeriod(saved.id(),
+                        new Period(line.periodStart(), line.periodEnd()), invoice.id(), Subscriptions.BillingKind.CHANGE)))
+                .then();
     }
 
     private Mono<Subscription> activate(Actor who, Subscription pending, Instant start, Duration trial) {

@@ -7,6 +7,7 @@ import io.hostrail.subscription.model.SelectedOption;
 import io.hostrail.subscription.model.Subscription;
 import io.hostrail.subscription.model.SubscriptionStatus;
 import io.hostrail.subscription.port.out.Subscriptions;
+import io.hostrail.subscription.port.out.Subscriptions.BillingKind;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Clock;
@@ -112,15 +113,37 @@ public final class R2dbcSubscriptions implements Subscriptions {
                             INSERT INTO subscription_period_invoice (tenant_id, subscription_id, period_start, period_end,
                                 invoice_id, kind)
                             VALUES (:tenant, :subscription, :start, :end, :invoice, :kind)
-                            ON CONFLICT (subscription_id, period_start) DO NOTHING
+                            ON CONFLICT (subscription_id, period_start) WHERE kind IN ('first', 'renewal') DO NOTHING
                             RETURNING period_end)
                         UPDATE subscription SET billed_through = GREATEST(billed_through, billed.period_end)
                         FROM billed WHERE tenant_id = :tenant AND id = :subscription
                         """)
                 .bind("tenant", tenant.value()).bind("subscription", billed.subscriptionId())
                 .bind("start", billed.period().start()).bind("end", billed.period().end())
-                .bind("invoice", billed.invoiceId()).bind("kind", billed.first() ? "first" : "renewal")
+                .bind("invoice", billed.invoiceId()).bind("kind", billed.kind().name().toLowerCase(java.util.Locale.ROOT))
                 .fetch().rowsUpdated().map(updated -> updated == 1);
+    }
+
+    @Override
+    public Mono<Void> recordRebilled(TenantId tenant, BilledPeriod billed) {
+        if (billed.invoiceId() == null) {
+            // Nothing to charge for the new period (a free plan): only where billing goes on from moves.
+            return database.sql("UPDATE subscription SET billed_through = :end WHERE tenant_id = :tenant AND id = :id")
+                    .bind("end", billed.period().end()).bind("tenant", tenant.value()).bind("id", billed.subscriptionId())
+                    .fetch().rowsUpdated().then();
+        }
+        return database.sql("""
+                        WITH billed AS (
+                            INSERT INTO subscription_period_invoice (tenant_id, subscription_id, period_start, period_end,
+                                invoice_id, kind)
+                            VALUES (:tenant, :subscription, :start, :end, :invoice, 'change')
+                            RETURNING period_end)
+                        UPDATE subscription SET billed_through = billed.period_end
+                        FROM billed WHERE tenant_id = :tenant AND id = :subscription
+                        """)
+                .bind("tenant", tenant.value()).bind("subscription", billed.subscriptionId())
+                .bind("start", billed.period().start()).bind("end", billed.period().end())
+                .bind("invoice", billed.invoiceId()).fetch().rowsUpdated().then();
     }
 
     @Override
@@ -154,12 +177,13 @@ public final class R2dbcSubscriptions implements Subscriptions {
     public Flux<BilledPeriod> billedPeriods(TenantId tenant, UUID subscriptionId) {
         return database.sql("""
                         SELECT subscription_id, period_start, period_end, invoice_id, kind FROM subscription_period_invoice
-                        WHERE tenant_id = :tenant AND subscription_id = :id ORDER BY period_start
+                        WHERE tenant_id = :tenant AND subscription_id = :id ORDER BY period_start, invoice_id
                         """)
                 .bind("tenant", tenant.value()).bind("id", subscriptionId)
                 .map(row -> new BilledPeriod(row.get("subscription_id", UUID.class),
                         new Period(row.get("period_start", Instant.class), row.get("period_end", Instant.class)),
-                        row.get("invoice_id", UUID.class), "first".equals(row.get("kind", String.class))))
+                        row.get("invoice_id", UUID.class),
+                        BillingKind.valueOf(row.get("kind", String.class).toUpperCase(java.util.Locale.ROOT))))
                 .all();
     }
 

@@ -14,8 +14,10 @@ public interface Subscriptions {
     record Query(UUID customerId, SubscriptionStatus status, UUID afterId, int limit) {
     }
 
-    /** A period invoiced for a subscription. */
-    record BilledPeriod(UUID subscriptionId, Period period, UUID invoiceId, boolean first) {
+    enum BillingKind { FIRST, RENEWAL, CHANGE }
+
+    /** A period invoiced for a subscription: its first, a renewal, or the new period of a change of cycle. */
+    record BilledPeriod(UUID subscriptionId, Period period, UUID invoiceId, BillingKind kind) {
     }
 
     Mono<Subscription> insert(Subscription subscription);
@@ -32,6 +34,12 @@ public interface Subscriptions {
      * nothing recorded, when the period was already billed: a second invoice for a period is impossible.
      */
     Mono<Boolean> recordBilled(TenantId tenant, BilledPeriod billed);
+
+    /**
+     * Records the new period a change of cycle starts and bills at once, and moves billed-through to its end, also
+     * backwards: the periods of the old cycle beyond it were credited.
+     */
+    Mono<Void> recordRebilled(TenantId tenant, BilledPeriod billed);
 
     /** Sets where billing starts for a subscription that was never billed (one that began with a trial). */
     Mono<Void> billFrom(TenantId tenant, UUID subscriptionId, Instant start);

@@ -15,6 +15,7 @@ import io.hostrail.invoice.model.InvoiceEvents.InvoiceMarkedUncollectible;
 import io.hostrail.invoice.model.InvoiceEvents.InvoicePaid;
 import io.hostrail.invoice.model.InvoiceEvents.InvoiceVoided;
 import io.hostrail.invoice.model.InvoiceLine;
+import io.hostrail.invoice.model.InvoiceMovements;
 import io.hostrail.invoice.model.InvoicePricing;
 import io.hostrail.invoice.model.InvoiceStatus;
 import io.hostrail.invoice.port.out.DocumentSequences;
@@ -197,7 +198,7 @@ public final class InvoiceService {
                         .flatMap(pricing -> number(tenant, tenantSettings, now)
                                 .map(number -> draft.finalized(number, pricing, now)))
                         .flatMap(issued -> store(issued, draft.version()))
-                        .flatMap(issued -> recordIssue(issued, now)
+                        .flatMap(issued -> record(InvoiceMovements.issued(issued, ids.newId(), now))
                                 .then(events.record(tenant, new InvoiceFinalized(issued.id(), issued.number(),
                                         issued.customerId(), issued.currency().getCurrencyCode(),
                                         issued.pricing().total().minorUnits(), issued.pricing().taxTotal().minorUnits(),
@@ -255,14 +256,8 @@ public final class InvoiceService {
             } catch (IllegalStateException e) {
                 return Mono.error(new DomainException(STATE, e.getMessage() + "."));
             }
-            List<LedgerEntry> entries = new ArrayList<>();
-            add(entries, LedgerEntry::debit, Account.REVENUE, invoice, invoice.pricing().subtotal());
-            add(entries, LedgerEntry::debit, Account.TAX_PAYABLE, invoice, invoice.pricing().taxTotal());
-            add(entries, LedgerEntry::credit, Account.ACCOUNTS_RECEIVABLE, invoice, invoice.amountDue());
-            // Credit spent on it goes back to the customer.
-            add(entries, LedgerEntry::credit, Account.CUSTOMER_CREDIT, invoice, invoice.creditApplied());
             return store(voided, invoice.version())
-                    .flatMap(stored -> movement(stored, "invoice_voided", "Voided invoice " + stored.number(), entries)
+                    .flatMap(stored -> record(InvoiceMovements.voided(invoice, ids.newId(), clock.instant()))
                             .then(events.record(actor.tenant(), new InvoiceVoided(stored.id(), stored.number(),
                                     stored.customerId(), stored.currency().getCurrencyCode(),
                                     stored.pricing().total().minorUnits())))
@@ -281,12 +276,8 @@ public final class InvoiceService {
             } catch (IllegalStateException e) {
                 return Mono.error(new DomainException(STATE, e.getMessage() + "."));
             }
-            List<LedgerEntry> entries = new ArrayList<>();
-            add(entries, LedgerEntry::debit, Account.BAD_DEBT, invoice, invoice.amountDue());
-            add(entries, LedgerEntry::credit, Account.ACCOUNTS_RECEIVABLE, invoice, invoice.amountDue());
             return store(writtenOff, invoice.version())
-                    .flatMap(stored -> movement(stored, "invoice_written_off", "Wrote off invoice " + stored.number(),
-                            entries)
+                    .flatMap(stored -> record(InvoiceMovements.writtenOff(invoice, ids.newId(), clock.instant()))
                             .then(events.record(actor.tenant(), new InvoiceMarkedUncollectible(stored.id(), stored.number(),
                                     stored.customerId(), stored.currency().getCurrencyCode(),
                                     invoice.amountDue().minorUnits())))
@@ -316,13 +307,8 @@ public final class InvoiceService {
             }
             Money spend = wanted != null ? wanted : min(available, due);
             Invoice credited = invoice.creditApplied(spend, clock.instant());
-            // Written-off receivables were already moved to bad debt; paying them now recovers it.
-            Account settles = invoice.status() == InvoiceStatus.UNCOLLECTIBLE ? Account.BAD_DEBT : Account.ACCOUNTS_RECEIVABLE;
             UUID transactionId = ids.newId();
-            LedgerTransaction movement = new LedgerTransaction(transactionId, tenant, "credit_applied", customer.id(),
-                    invoice.id(), "Credit applied to invoice " + invoice.number(), clock.instant(),
-                    List.of(LedgerEntry.debit(Account.CUSTOMER_CREDIT, customer.id(), spend),
-                            LedgerEntry.credit(settles, customer.id(), spend)));
+            LedgerTransaction movement = InvoiceMovements.creditApplied(invoice, spend, transactionId, clock.instant());
             return store(credited, invoice.version())
                     .flatMap(stored -> ledger.record(movement)
                             .then(events.record(tenant, new InvoiceCreditApplied(stored.id(), stored.number(),
@@ -340,31 +326,8 @@ public final class InvoiceService {
                 invoice.currency().getCurrencyCode(), invoice.pricing().total().minorUnits(), invoice.paidAt())).then();
     }
 
-    /** The receivable, revenue and tax an issued invoice creates; nothing for a free one. */
-    private Mono<Void> recordIssue(Invoice invoice, Instant at) {
-        List<LedgerEntry> entries = new ArrayList<>();
-        add(entries, LedgerEntry::debit, Account.ACCOUNTS_RECEIVABLE, invoice, invoice.pricing().total());
-        add(entries, LedgerEntry::credit, Account.REVENUE, invoice, invoice.pricing().subtotal());
-        add(entries, LedgerEntry::credit, Account.TAX_PAYABLE, invoice, invoice.pricing().taxTotal());
-        return movement(invoice, "invoice_issued", "Invoice " + invoice.number(), entries);
-    }
-
-    private Mono<Void> movement(Invoice invoice, String kind, String description, List<LedgerEntry> entries) {
-        if (entries.isEmpty()) {
-            return Mono.empty();
-        }
-        return ledger.record(new LedgerTransaction(ids.newId(), invoice.tenant(), kind, invoice.customerId(), invoice.id(),
-                description, clock.instant(), entries)).then();
-    }
-
-    private interface EntrySide {
-        LedgerEntry of(Account account, UUID customerId, Money amount);
-    }
-
-    private static void add(List<LedgerEntry> entries, EntrySide side, Account account, Invoice invoice, Money amount) {
-        if (amount.isPositive()) {
-            entries.add(side.of(account, invoice.customerId(), amount));
-        }
+    private Mono<Void> record(java.util.Optional<LedgerTransaction> movement) {
+        return movement.map(transaction -> ledger.record(transaction).then()).orElse(Mono.empty());
     }
 
     private Mono<String> number(TenantId tenant, BillingSettings tenantSettings, Instant at) {

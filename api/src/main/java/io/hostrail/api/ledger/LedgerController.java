@@ -3,6 +3,7 @@ package io.hostrail.api.ledger;
 import io.hostrail.identity.model.Principal;
 import io.hostrail.ledger.model.Balances.CustomerBalance;
 import io.hostrail.ledger.model.Balances.TrialBalance;
+import io.hostrail.ledger.model.ReceivablesAging;
 import io.hostrail.ledger.service.LedgerService;
 import io.hostrail.shared.model.Money;
 import io.swagger.v3.oas.annotations.Operation;
@@ -12,6 +13,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -21,6 +24,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -63,10 +67,53 @@ public class LedgerController {
     record TrialBalanceResponse(List<CurrencyTrialBalance> currencies, boolean balanced) {
     }
 
-    private final LedgerService ledger;
+    record AgingBuckets(@Schema(description = "Not yet overdue") String current,
+            @Schema(description = "1 to 30 days past due") String days1To30, String days31To60, String days61To90,
+            @Schema(description = "More than 90 days past due") String over90) {
 
-    public LedgerController(LedgerService ledger) {
+        static AgingBuckets of(java.util.Map<ReceivablesAging.Bucket, Money> b) {
+            return new AgingBuckets(text(b.get(ReceivablesAging.Bucket.CURRENT)), text(b.get(ReceivablesAging.Bucket.DAYS_1_30)),
+                    text(b.get(ReceivablesAging.Bucket.DAYS_31_60)), text(b.get(ReceivablesAging.Bucket.DAYS_61_90)),
+                    text(b.get(ReceivablesAging.Bucket.OVER_90)));
+        }
+    }
+
+    record CustomerAgingResponse(UUID customerId, AgingBuckets buckets, String total, int invoices) {
+    }
+
+    record CurrencyAgingResponse(String currency, AgingBuckets buckets, String total,
+            List<CustomerAgingResponse> customers) {
+    }
+
+    record AgingResponse(LocalDate asOf, List<CurrencyAgingResponse> currencies) {
+
+        static AgingResponse of(ReceivablesAging aging) {
+            return new AgingResponse(aging.asOf(), aging.currencies().stream().map(c -> new CurrencyAgingResponse(
+                    c.currency(), AgingBuckets.of(c.buckets()), text(c.total()), c.customers().stream()
+                            .map(k -> new CustomerAgingResponse(k.customerId(), AgingBuckets.of(k.buckets()),
+                                    text(k.total()), k.invoices()))
+                            .toList())).toList());
+        }
+    }
+
+    private final LedgerService ledger;
+    private final Clock clock;
+
+    public LedgerController(LedgerService ledger, Clock clock) {
         this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    @GetMapping("/api/v1/ledger/receivables-aging")
+    @PreAuthorize("hasAuthority('report:read')")
+    @Operation(summary = "What customers owe, by how long it is overdue", description = """
+            The receivable the ledger holds for each invoice (what was invoiced, less credit applied, credit notes and
+            write-offs), as of the end of asOf (UTC; default today), in the buckets current, 1-30, 31-60, 61-90 and over
+            90 days past due, per currency, in total and per customer, largest first.""")
+    public Mono<AgingResponse> receivablesAging(@AuthenticationPrincipal Principal actor,
+            @RequestParam(required = false) @Schema(example = "2026-12-31") LocalDate asOf) {
+        return ledger.receivablesAging(actor, asOf == null ? LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC)) : asOf)
+                .map(AgingResponse::of);
     }
 
     @PostMapping("/api/v1/customers/{id}/credits")

@@ -208,6 +208,48 @@ class InvoiceIT {
     }
 
     @Test
+    @DisplayName("the receivables aging is derived from the ledger: credit, credit notes and write-offs take their part")
+    void receivablesAging() {
+        put("/api/v1/settings/billing", Map.of("applyCreditAutomatically", false, "version", 0)).expectStatus().isOk();
+        String acme = customer("EUR", null, null, null);
+        String beta = customer("EUR", null, null, null);
+        String today = java.time.LocalDate.now(clock.withZone(ZoneOffset.UTC)).toString();
+        String soon = java.time.LocalDate.now(clock.withZone(ZoneOffset.UTC)).plusDays(20) + "T00:00:00Z";
+        String dueNow = draft(acme, "100.00");
+        post("/api/v1/invoices/" + dueNow + "/finalize", null).expectStatus().isOk();
+        String dueLater = (String) post("/api/v1/invoices", Map.of("customerId", acme, "dueAt", soon, "lines",
+                List.of(line("Later", 1, "40.00", null)))).expectStatus().isCreated().expectBody(Map.class).returnResult()
+                .getResponseBody().get("id");
+        post("/api/v1/invoices/" + dueLater + "/finalize", null).expectStatus().isOk();
+        String betas = draft(beta, "30.00");
+        post("/api/v1/invoices/" + betas + "/finalize", null).expectStatus().isOk();
+        // Beta pays 10.00 with credit, gets a 5.00 credit note; Acme's later one is written off in part by nothing.
+        post("/api/v1/customers/" + beta + "/credits", Map.of("amount", "10.00", "reason", "x")).expectStatus().isCreated();
+        post("/api/v1/invoices/" + betas + "/apply-credit", Map.of("amount", "10.00")).expectStatus().isOk();
+        post("/api/v1/invoices/" + betas + "/credit-notes", Map.of("reason", "Outage", "lines",
+                List.of(Map.of("description", "Outage", "amount", "5.00")))).expectStatus().isCreated();
+
+        get("/api/v1/ledger/receivables-aging?asOf=" + today).expectStatus().isOk().expectBody()
+                .jsonPath("$.currencies[0].currency").isEqualTo("EUR")
+                .jsonPath("$.currencies[0].total").isEqualTo("155.00")
+                .jsonPath("$.currencies[0].buckets.current").isEqualTo("155.00")
+                .jsonPath("$.currencies[0].customers[0].customerId").isEqualTo(acme)
+                .jsonPath("$.currencies[0].customers[0].invoices").isEqualTo(2)
+                .jsonPath("$.currencies[0].customers[1].total").isEqualTo("15.00");
+        String inFortyDays = java.time.LocalDate.now(clock.withZone(ZoneOffset.UTC)).plusDays(40).toString();
+        get("/api/v1/ledger/receivables-aging?asOf=" + inFortyDays).expectBody()
+                .jsonPath("$.currencies[0].buckets.days31To60").isEqualTo("115.00")
+                .jsonPath("$.currencies[0].buckets.days1To30").isEqualTo("40.00")
+                .jsonPath("$.currencies[0].buckets.current").isEqualTo("0.00");
+        post("/api/v1/invoices/" + dueNow + "/mark-uncollectible", null).expectStatus().isOk();
+        get("/api/v1/ledger/receivables-aging?asOf=" + inFortyDays).expectBody()
+                .jsonPath("$.currencies[0].total").isEqualTo("55.00")
+                .jsonPath("$.currencies[0].buckets.over90").isEqualTo("0.00");
+        get("/api/v1/ledger/receivables-aging?asOf=not-a-date").expectStatus().isBadRequest();
+        get("/api/v1/customers/" + acme + "/balance").expectBody().jsonPath("$.due").isEqualTo("40.00");
+    }
+
+    @Test
     @DisplayName("bad drafts are refused field by field and nothing is stored")
     void badInput() {
         String acme = customer("EUR", null, null, null);

@@ -11,6 +11,7 @@ import io.hostrail.ledger.model.Balances.CustomerBalance;
 import io.hostrail.ledger.model.Balances.TrialBalance;
 import io.hostrail.ledger.model.LedgerEntry;
 import io.hostrail.ledger.model.LedgerTransaction;
+import io.hostrail.ledger.model.ReceivablesAging;
 import io.hostrail.ledger.port.out.Ledger;
 import io.hostrail.shared.error.DomainException;
 import io.hostrail.shared.error.ErrorCode;
@@ -21,6 +22,9 @@ import io.hostrail.shared.model.Money;
 import io.hostrail.shared.port.out.DomainEvents;
 import io.hostrail.shared.port.out.UnitOfWork;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -115,6 +119,13 @@ public final class LedgerService {
     /** The customer's credit and amount due, in its billing currency; a client user may ask for its own only. */
     public Mono<CustomerBalance> balance(Principal actor, UUID customerId) {
         return unitOfWork.inTransaction(() -> customers.accessible(actor, customerId).flatMap(this::balanceOf));
+    }
+
+    /** What customers owe, by how long it is overdue as of the end of {@code asOf} (UTC), derived from the ledger. */
+    public Mono<ReceivablesAging> receivablesAging(Principal actor, LocalDate asOf) {
+        Instant endOfDay = asOf.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return unitOfWork.inTransactionMany(() -> ledger.openReceivables(actor.tenant(), endOfDay)).collectList()
+                .map(open -> ReceivablesAging.of(asOf, open));
     }
 
     /** Every account's totals per currency, and whether the ledger balances: it must, always. */

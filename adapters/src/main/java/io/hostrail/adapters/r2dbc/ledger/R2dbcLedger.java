@@ -4,10 +4,12 @@ import io.hostrail.ledger.model.Account;
 import io.hostrail.ledger.model.Balances.AccountTotals;
 import io.hostrail.ledger.model.LedgerEntry;
 import io.hostrail.ledger.model.LedgerTransaction;
+import io.hostrail.ledger.model.ReceivablesAging.OpenReceivable;
 import io.hostrail.ledger.port.out.Ledger;
 import io.hostrail.shared.model.Money;
 import io.hostrail.shared.model.TenantId;
 import io.r2dbc.spi.Readable;
+import java.time.Instant;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
@@ -69,6 +71,29 @@ public final class R2dbcLedger implements Ledger {
                         WHERE tenant_id = :tenant GROUP BY account, currency ORDER BY currency, account
                         """)
                 .bind("tenant", tenant.value()).map(R2dbcLedger::toTotals).all();
+    }
+
+    @Override
+    public Flux<OpenReceivable> openReceivables(TenantId tenant, Instant asOf) {
+        // Credit notes record their movement under their own id; they settle the invoice they were issued on.
+        return database.sql("""
+                        SELECT i.id, i.number, i.customer_id, i.due_at, e.currency,
+                            sum(e.debit_minor) - sum(e.credit_minor) AS open
+                        FROM ledger_entry e
+                        JOIN ledger_transaction t ON t.tenant_id = e.tenant_id AND t.id = e.transaction_id
+                        LEFT JOIN credit_note n ON n.tenant_id = t.tenant_id AND n.id = t.document_id
+                        JOIN invoice i ON i.tenant_id = t.tenant_id AND i.id = COALESCE(n.invoice_id, t.document_id)
+                        WHERE e.tenant_id = :tenant AND e.account = 'accounts_receivable' AND t.occurred_at < :asOf
+                        GROUP BY i.id, i.number, i.customer_id, i.due_at, e.currency
+                        HAVING sum(e.debit_minor) - sum(e.credit_minor) <> 0
+                        ORDER BY i.due_at, i.id
+                        """)
+                .bind("tenant", tenant.value()).bind("asOf", asOf)
+                .map(row -> new OpenReceivable(row.get("id", UUID.class), row.get("number", String.class),
+                        row.get("customer_id", UUID.class), row.get("due_at", Instant.class),
+                        Money.ofMinor(row.get("open", java.math.BigDecimal.class).longValueExact(),
+                                row.get("currency", String.class))))
+                .all();
     }
 
     private static AccountTotals toTotals(Readable row) {

@@ -15,6 +15,12 @@ public interface Ledger {
     /** Totals per account of the customer's entries, in every currency it has entries in. */
     Flux<AccountTotals> customerTotals(TenantId tenant, UUID customerId);
 
+    /**
+     * What the receivable account holds per invoice, for invoices it holds anything for: the invoice's own entries and
+     * those of the credit notes issued on it, as of the end of {@code asOf}.
+     */
+    Flux<io.hostrail.ledger.model.ReceivablesAging.OpenReceivable> openReceivables(TenantId tenant, java.time.Instant asOf);
+
     /** Totals per account and currency of the whole tenant. */
     Flux<AccountTotals> totals(TenantId tenant);
 }

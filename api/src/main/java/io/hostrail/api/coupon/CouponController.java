@@ -54,6 +54,14 @@ import reactor.core.publisher.Mono;
 @SecurityRequirement(name = "bearer")
 public class CouponController {
 
+    /**
+     * Client users hold product:read for the storefront, but the coupon book is the provider's: a customer checks a
+     * code it was given at /validate and never lists the others.
+     */
+    static final String STAFF_READ = "hasAuthority('product:read') and principal.kind() != "
+            + "T(io.hostrail.identity.model.UserKind).CLIENT";
+
+
     record AmountBody(@Schema(example = "EUR", description = "ISO 4217") @Size(max = 3) String currency,
             @Schema(example = "5.00", description = "Decimal in major units, more than zero, with no more decimals than the "
                     + "currency has") @Size(max = 24) String amount) {
@@ -210,7 +218,7 @@ public class CouponController {
     }
 
     @GetMapping
-    @PreAuthorize("hasAuthority('product:read')")
+    @PreAuthorize(STAFF_READ)
     @Operation(summary = "List coupons", description = """
             Oldest first; pass nextCursor as after. Filter by code (any case) and by whether they are active.""")
     public Mono<CouponPage> list(@AuthenticationPrincipal Principal actor,
@@ -222,7 +230,7 @@ public class CouponController {
     }
 
     @GetMapping("/{id}")
-    @PreAuthorize("hasAuthority('product:read')")
+    @PreAuthorize(STAFF_READ)
     @Operation(summary = "Get a coupon", description = "With how often it has been redeemed.")
     public Mono<CouponResponse> get(@AuthenticationPrincipal Principal actor, @PathVariable UUID id) {
         return coupons.get(actor, id).map(CouponResponse::of);
@@ -254,7 +262,7 @@ public class CouponController {
     }
 
     @GetMapping("/{id}/redemptions")
-    @PreAuthorize("hasAuthority('product:read')")
+    @PreAuthorize(STAFF_READ)
     @Operation(summary = "List a coupon's redemptions", description = "Oldest first; pass nextCursor as after.")
     public Mono<RedemptionPage> redemptions(@AuthenticationPrincipal Principal actor, @PathVariable UUID id,
             @RequestParam(required = false) UUID after, @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {

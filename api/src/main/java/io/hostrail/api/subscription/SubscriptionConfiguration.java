@@ -3,6 +3,7 @@ package io.hostrail.api.subscription;
 import io.hostrail.adapters.r2dbc.subscription.R2dbcSubscriptions;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.catalog.port.out.Catalog;
+import io.hostrail.coupon.service.CouponService;
 import io.hostrail.customer.service.CustomerService;
 import io.hostrail.invoice.service.CreditNoteService;
 import io.hostrail.invoice.service.InvoiceService;
@@ -30,10 +31,10 @@ public class SubscriptionConfiguration {
 
     @Bean
     public SubscriptionService subscriptionService(Subscriptions subscriptions, Catalog catalog, CustomerService customers,
-            InvoiceService invoices, CreditNoteService creditNotes, BillingSettingsService settings, UnitOfWork unitOfWork,
-            DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock) {
-        return new SubscriptionService(subscriptions, catalog, customers, invoices, creditNotes, settings, unitOfWork,
-                events, audit, ids, clock);
+            InvoiceService invoices, CreditNoteService creditNotes, CouponService coupons, BillingSettingsService settings,
+            UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock) {
+        return new SubscriptionService(subscriptions, catalog, customers, invoices, creditNotes, coupons, settings,
+                unitOfWork, events, audit, ids, clock);
     }
 
     /** A paid first invoice starts its subscription, on whichever instance consumes the event. */

@@ -61,10 +61,12 @@ public class SubscriptionController {
             @Schema(example = "1", description = "Defaults to 1") @Min(1) @Max(10_000) Integer quantity,
             @Size(max = 50) List<@Valid OptionBody> options,
             @Schema(example = "0", description = "Days of free trial before the first period is billed; 0 to 365")
-            @Min(0) @Max(365) Integer trialDays) {
+            @Min(0) @Max(365) Integer trialDays,
+            @Schema(example = "WELCOME10", description = "A coupon to redeem; refused coupons refuse the order")
+            @Size(max = 40) String couponCode) {
 
         OrderDraft draft() {
-            return new OrderDraft(customerId, productId, cycle, quantity, drafts(options), trialDays);
+            return new OrderDraft(customerId, productId, cycle, quantity, drafts(options), trialDays, couponCode);
         }
     }
 

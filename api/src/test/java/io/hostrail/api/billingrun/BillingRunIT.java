@@ -145,6 +145,30 @@ class BillingRunIT {
     }
 
     @Test
+    @DisplayName("a repeating coupon discounts renewals for its cycles only")
+    void couponsOnRenewals() {
+        String product = product("10.00");
+        String acme = customer();
+        post("/api/v1/coupons", Map.of("code", "half-first", "kind", "percent", "percent", "50", "duration", "repeating",
+                "cycles", 1)).expectStatus().isCreated();
+        String subscription = (String) ((Map<?, ?>) post("/api/v1/subscriptions", Map.of("customerId", acme,
+                "productId", product, "cycle", "monthly", "trialDays", 3, "couponCode", "HALF-FIRST")).expectStatus()
+                .isCreated().expectBody(Map.class).returnResult().getResponseBody().get("subscription")).get("id");
+        String other = trial(acme, product, 3);
+        Map<?, ?> done = run(http);
+        assertThat(((Map<?, ?>) done.get("progress")).get("invoiced")).isEqualTo(2);
+        String discounted = (String) ((Map<?, ?>) get("/api/v1/subscriptions/" + subscription + "/periods")
+                .expectBody(List.class).returnResult().getResponseBody().getFirst()).get("invoiceId");
+        String full = (String) ((Map<?, ?>) get("/api/v1/subscriptions/" + other + "/periods")
+                .expectBody(List.class).returnResult().getResponseBody().getFirst()).get("invoiceId");
+        get("/api/v1/invoices/" + discounted).expectBody().jsonPath("$.total").isEqualTo("5.00")
+                .jsonPath("$.discountTotal").isEqualTo("5.00");
+        get("/api/v1/invoices/" + full).expectBody().jsonPath("$.total").isEqualTo("10.00");
+        assertThat(count("SELECT cycles_discounted::bigint AS n FROM coupon_redemption WHERE subscription_id = '"
+                + subscription + "'")).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("a subscription that cannot be billed is recorded as a failure and the run carries on")
     void failuresDoNotStopTheRun() {
         String product = product("10.00");

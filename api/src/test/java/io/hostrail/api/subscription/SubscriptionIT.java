@@ -256,6 +256,36 @@ class SubscriptionIT {
     }
 
     @Test
+    @DisplayName("a coupon discounts the first invoice; a refused coupon refuses the order and stores nothing")
+    void coupons() {
+        String productId = (String) product("Pro hosting", "20.00", "5.00", false).get("id");
+        String acme = customer();
+        post("/api/v1/coupons", Map.of("code", "launch25", "kind", "percent", "percent", "25", "duration", "once"))
+                .expectStatus().isCreated();
+        Map<?, ?> ordered = post("/api/v1/subscriptions", Map.of("customerId", acme, "productId", productId,
+                "cycle", "monthly", "couponCode", "LAUNCH25")).expectStatus().isCreated().expectBody(Map.class)
+                .returnResult().getResponseBody();
+        // 25 % off the period (20.00) and the setup fee (5.00).
+        get("/api/v1/invoices/" + ordered.get("invoiceId")).expectBody()
+                .jsonPath("$.discountTotal").isEqualTo("6.25").jsonPath("$.total").isEqualTo("18.75")
+                .jsonPath("$.lines[0].discount").isEqualTo("5.00").jsonPath("$.lines[1].discount").isEqualTo("1.25")
+                .jsonPath("$.memo").value(memo -> assertThat((String) memo).contains("LAUNCH25"));
+        get("/api/v1/coupons?limit=10").expectBody().jsonPath("$.items[0].redemptions").isEqualTo(1);
+
+        post("/api/v1/coupons", Map.of("code", "bygone", "kind", "percent", "percent", "10", "duration", "once",
+                "expiresAt", "2020-01-01T00:00:00Z", "validFrom", "2019-01-01T00:00:00Z")).expectStatus().isCreated();
+        post("/api/v1/subscriptions", Map.of("customerId", acme, "productId", productId, "cycle", "monthly",
+                "couponCode", "BYGONE")).expectStatus().isEqualTo(422)
+                .expectBody().jsonPath("$.code").isEqualTo("coupon.expired");
+        post("/api/v1/subscriptions", Map.of("customerId", acme, "productId", productId, "cycle", "monthly",
+                "couponCode", "NOSUCHCODE")).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.code").isEqualTo("coupon.not_found");
+        get("/api/v1/subscriptions").expectBody().jsonPath("$.items.length()").isEqualTo(1);
+        get("/api/v1/invoices").expectBody().jsonPath("$.items.length()").isEqualTo(1);
+        get("/api/v1/products/" + productId).expectBody().jsonPath("$.stockSold").isEqualTo(0);
+    }
+
+    @Test
     @DisplayName("bad orders are refused with problem details and nothing is stored")
     void badOrders() {
         Map<String, Object> product = product("Pro hosting", "20.00", null, true);

@@ -13,6 +13,10 @@ import io.hostrail.identity.service.Actors;
 import io.hostrail.invoice.model.Invoice;
 import io.hostrail.invoice.model.InvoiceLine;
 import io.hostrail.invoice.model.InvoiceStatus;
+import io.hostrail.coupon.model.Coupon;
+import io.hostrail.coupon.model.DiscountableLine;
+import io.hostrail.coupon.model.Redemption;
+import io.hostrail.coupon.service.CouponService;
 import io.hostrail.invoice.model.CreditNote;
 import io.hostrail.invoice.model.CreditNoteLine;
 import io.hostrail.invoice.service.CreditNoteService;
@@ -72,7 +76,7 @@ public final class SubscriptionService {
     }
 
     public record OrderDraft(UUID customerId, UUID productId, String cycle, Integer quantity, List<OptionDraft> options,
-            Integer trialDays) {
+            Integer trialDays, String couponCode) {
     }
 
     public record ChangeDraft(UUID productId, String cycle, Integer quantity, List<OptionDraft> options) {
@@ -107,6 +111,7 @@ public final class SubscriptionService {
     private final CustomerService customers;
     private final InvoiceService invoices;
     private final CreditNoteService creditNotes;
+    private final CouponService coupons;
     private final BillingSettingsService settings;
     private final UnitOfWork unitOfWork;
     private final DomainEvents events;
@@ -115,13 +120,14 @@ public final class SubscriptionService {
     private final Clock clock;
 
     public SubscriptionService(Subscriptions subscriptions, Catalog catalog, CustomerService customers,
-            InvoiceService invoices, CreditNoteService creditNotes, BillingSettingsService settings, UnitOfWork unitOfWork,
-            DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock) {
+            InvoiceService invoices, CreditNoteService creditNotes, CouponService coupons, BillingSettingsService settings,
+            UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock) {
         this.subscriptions = subscriptions;
         this.catalog = catalog;
         this.customers = customers;
         this.invoices = invoices;
         this.creditNotes = creditNotes;
+        this.coupons = coupons;
         this.settings = settings;
         this.unitOfWork = unitOfWork;
         this.events = events;
@@ -174,21 +180,35 @@ public final class SubscriptionService {
                                     NOT_ORDERABLE, product.name() + " is sold out.")))
                             .flatMap(subscriptions::insert)
                             .flatMap(created -> changed(who, Change.CREATED, created, null))
-                            .flatMap(created -> trialDays > 0
-                                    ? activate(who, created, now, Duration.ofDays(trialDays))
-                                            .flatMap(active -> subscriptions.billFrom(tenant, active.id(), active.anchor())
-                                                    .thenReturn(new Ordered(active, null)))
-                                    : firstInvoice(who, customer, product, created, charges, now));
+                            .flatMap(created -> redeem(draft.couponCode(), customer, product, created, now)
+                                    .flatMap(coupon -> trialDays > 0
+                                            ? activate(who, created, now, Duration.ofDays(trialDays))
+                                                    .flatMap(active -> subscriptions.billFrom(tenant, active.id(),
+                                                            active.anchor()).thenReturn(new Ordered(active, null)))
+                                            : firstInvoice(who, customer, product, created, charges, now,
+                                                    coupon.orElse(null))));
                 }));
+    }
+
+    /** The coupon the order names, redeemed for the new subscription; refused coupons refuse the order. */
+    private Mono<java.util.Optional<Redemption>> redeem(String code, Customer customer, Product product,
+            Subscription subscription, Instant now) {
+        if (code == null || code.isBlank()) {
+            return Mono.just(java.util.Optional.empty());
+        }
+        return coupons.redeemInTransaction(subscription.tenant(), customer.id(), code, java.util.Set.of(product.id()),
+                customer.currency(), now, subscription.id()).map(java.util.Optional::of);
     }
 
     /** Period 0 from the order, and the setup fees; paid at once (credit), it activates the subscription. */
     private Mono<Ordered> firstInvoice(Actor who, Customer customer, Product product, Subscription pending,
-            PlanCharges charges, Instant now) {
+            PlanCharges charges, Instant now, Redemption coupon) {
         Period first = BillingPeriods.period(now, pending.cycle(), 0);
-        List<InvoiceLine.Draft> lines = lines(product, pending, charges, first, true);
-        return invoices.issueInTransaction(pending.tenant(), who, customer, ids.newId(), lines, now,
-                        "Subscription " + pending.id())
+        List<InvoiceLine.Draft> lines = discounted(lines(product, pending, charges, first, true), coupon);
+        UUID invoiceId = ids.newId();
+        return invoices.issueInTransaction(pending.tenant(), who, customer, invoiceId, lines, now,
+                        memo("Subscription " + pending.id(), coupon))
+                .flatMap(invoice -> countCycle(coupon, invoice).thenReturn(invoice))
                 .flatMap(invoice -> subscriptions.recordBilled(pending.tenant(),
                                 new BilledPeriod(pending.id(), first, invoice.id(), Subscriptions.BillingKind.FIRST))
                         .then(invoice.status() == InvoiceStatus.PAID ? activate(who, pending, first.start(), Duration.ZERO)
@@ -371,12 +391,42 @@ public final class SubscriptionService {
                     List<InvoiceLine.Draft> lines = lines(product, subscription, plan(product, subscription.cycle(),
                             customer, subscription.quantity(), subscription.options()), period, false);
                     UUID invoiceId = ids.newId();
-                    return subscriptions.recordBilled(tenant, new BilledPeriod(subscription.id(), period, invoiceId, Subscriptions.BillingKind.RENEWAL))
-                            .flatMap(claimed -> claimed
-                                    ? invoices.issueInTransaction(tenant, who, customer, invoiceId, lines, period.start(),
-                                            "Renewal of subscription " + subscription.id())
-                                    : Mono.empty());
+                    return subscriptions.recordBilled(tenant, new BilledPeriod(subscription.id(), period, invoiceId,
+                                    Subscriptions.BillingKind.RENEWAL))
+                            .flatMap(claimed -> !claimed ? Mono.<Invoice>empty()
+                                    : coupons.discountForCycleInTransaction(tenant, subscription.id())
+                                            .flatMap(coupon -> invoices.issueInTransaction(tenant, who, customer, invoiceId,
+                                                            discounted(lines, coupon.orElse(null)), period.start(),
+                                                            memo("Renewal of subscription " + subscription.id(),
+                                                                    coupon.orElse(null)))
+                                                    .flatMap(invoice -> countCycle(coupon.orElse(null), invoice)
+                                                            .thenReturn(invoice))));
                 });
+    }
+
+    /** The lines less the coupon's discount on the lines of products it applies to; the lines as they are without. */
+    static List<InvoiceLine.Draft> discounted(List<InvoiceLine.Draft> lines, Redemption coupon) {
+        if (coupon == null || lines.isEmpty()) {
+            return lines;
+        }
+        Coupon.Applied applied = coupon.coupon().discountFor(lines.stream()
+                .map(line -> new DiscountableLine(line.productId(), line.amount())).toList());
+        List<InvoiceLine.Draft> discounted = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            InvoiceLine.Draft line = lines.get(i);
+            discounted.add(new InvoiceLine.Draft(line.description(), line.quantity(), line.unitPrice(),
+                    line.discount().plus(applied.lineDiscounts().get(i)), line.periodStart(), line.periodEnd(),
+                    line.productId(), line.subscriptionId()));
+        }
+        return discounted;
+    }
+
+    private Mono<Void> countCycle(Redemption coupon, Invoice invoice) {
+        return coupon == null ? Mono.empty() : coupons.markCycleDiscounted(invoice.tenant(), coupon.id(), invoice.id());
+    }
+
+    private static String memo(String memo, Redemption coupon) {
+        return coupon == null ? memo : memo + ", coupon " + coupon.coupon().code();
     }
 
     /** The period that starts where billing stopped; anchored periods, or up to the next boundary after a change. */

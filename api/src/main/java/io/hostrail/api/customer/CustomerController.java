@@ -2,6 +2,8 @@ package io.hostrail.api.customer;
 
 import io.hostrail.customer.model.Address;
 import io.hostrail.customer.model.Customer;
+import io.hostrail.customer.model.VatCheck;
+import io.hostrail.customer.model.VatCheckOutcome;
 import io.hostrail.customer.service.CustomerService;
 import io.hostrail.customer.service.CustomerService.AddressDraft;
 import io.hostrail.customer.service.CustomerService.ContactDraft;
@@ -21,6 +23,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -82,9 +85,21 @@ public class CustomerController {
         }
     }
 
+    @Schema(description = "The last check of the EU VAT number with VIES; absent when none was made")
+    record VatCheckBody(@Schema(example = "valid", allowableValues = {"valid", "invalid", "unavailable"}) String status,
+            @Schema(description = "When VIES answered, or, when unavailable, when it was asked") Instant checkedAt,
+            @Schema(example = "ACME GMBH", description = "The name registered for the number, when the member state discloses it")
+            String name) {
+
+        static VatCheckBody of(VatCheck check) {
+            return check == null ? null : new VatCheckBody(check.statusName(), check.checkedAt(), check.registeredName());
+        }
+    }
+
     record CustomerResponse(UUID id, String name, String email, String company, String taxId, String taxExemption,
             String currency,
-            String language, String status, AddressBody billingAddress, List<ContactBody> contacts, long version) {
+            String language, String status, AddressBody billingAddress, List<ContactBody> contacts, VatCheckBody vatCheck,
+            long version) {
 
         static CustomerResponse of(Customer c) {
             Address a = c.billingAddress();
@@ -93,7 +108,30 @@ public class CustomerController {
                     c.currency().getCurrencyCode(), c.language().toLanguageTag(), c.status().name().toLowerCase(Locale.ROOT),
                     a == null ? null : new AddressBody(a.line1(), a.line2(), a.city(), a.region(), a.postalCode(), a.country()),
                     c.contacts().stream().map(k -> new ContactBody(k.name(), k.email(), k.phone(), k.roleName())).toList(),
-                    c.version());
+                    VatCheckBody.of(c.vatCheck()), c.version());
+        }
+    }
+
+    record VatCheckAnswer(
+            @Schema(example = "valid", allowableValues = {"valid", "invalid", "unavailable"}) String status,
+            @Schema(description = "When VIES answered, or, when unavailable, when it was asked") Instant checkedAt,
+            @Schema(example = "ACME GMBH") String name,
+            @Schema(example = "HAUPTSTRASSE 1, 10115 BERLIN") String address,
+            @Schema(example = "MS_UNAVAILABLE", description = "Only when unavailable: VIES's error code, or what failed on "
+                    + "the way (CLIENT_TIMEOUT, CONNECTION_FAILED, CIRCUIT_OPEN, BULKHEAD_FULL, HTTP_<status>)") String reason,
+            @Schema(description = "What the customer's record says now: an unavailable answer keeps an earlier valid or "
+                    + "invalid one") VatCheckBody vatCheck) {
+
+        static VatCheckAnswer of(CustomerService.VatCheckAttempt attempt) {
+            VatCheckBody recorded = VatCheckBody.of(attempt.customer().vatCheck());
+            return switch (attempt.outcome()) {
+                case VatCheckOutcome.Valid valid -> new VatCheckAnswer("valid", valid.checkedAt(), valid.name(),
+                        valid.address(), null, recorded);
+                case VatCheckOutcome.Invalid invalid -> new VatCheckAnswer("invalid", invalid.checkedAt(), null, null, null,
+                        recorded);
+                case VatCheckOutcome.Unavailable unavailable -> new VatCheckAnswer("unavailable", attempt.attemptedAt(),
+                        null, null, unavailable.reason(), recorded);
+            };
         }
     }
 
@@ -124,7 +162,9 @@ public class CustomerController {
     @PostMapping
     @PreAuthorize("hasAuthority('customer:write')")
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Create a customer account")
+    @Operation(summary = "Create a customer account", description = """
+            With VIES checks on, an EU VAT number is checked with VIES once the customer is saved, and `vatCheck` \
+            carries the answer (`unavailable` when VIES gave none; the customer is saved all the same).""")
     public Mono<ResponseEntity<CustomerResponse>> create(@AuthenticationPrincipal Principal actor,
             @Valid @RequestBody CustomerBody body) {
         return customers.create(actor, body.draft())
@@ -150,7 +190,9 @@ public class CustomerController {
 
     @PutMapping("/{id}")
     @PreAuthorize("hasAuthority('customer:write')")
-    @Operation(summary = "Update a customer", description = "Send the whole account with the version you read.")
+    @Operation(summary = "Update a customer", description = """
+            Send the whole account with the version you read. With VIES checks on, an EU VAT number is checked again \
+            once the change is saved; a changed number drops the old check.""")
     public Mono<CustomerResponse> update(@AuthenticationPrincipal Principal actor, @PathVariable UUID id,
             @Valid @RequestBody CustomerBody body) {
         if (body.version() == null) {
@@ -158,6 +200,16 @@ public class CustomerController {
                     List.of(new io.hostrail.shared.error.DomainException.FieldViolation("version", "must not be null"))));
         }
         return customers.update(actor, id, body.draft(), body.version()).map(CustomerResponse::of);
+    }
+
+    @PostMapping("/{id}/vat-check")
+    @PreAuthorize("hasAuthority('customer:write')")
+    @Operation(summary = "Check the customer's EU VAT number with VIES again", description = """
+            Asks VIES now and answers what it said; the answer is recorded on the customer (`vatCheck`), except that an \
+            unavailable VIES does not replace an earlier valid or invalid answer. 422 `customer.no_eu_vat_number` \
+            without an EU VAT number, 422 `customer.vat_checks_off` when VIES checks are not enabled.""")
+    public Mono<VatCheckAnswer> checkVatNumber(@AuthenticationPrincipal Principal actor, @PathVariable UUID id) {
+        return customers.checkVatNumber(actor, id).map(VatCheckAnswer::of);
     }
 
     @PostMapping("/{id}/users")

@@ -2,6 +2,7 @@ package io.hostrail.api.tax;
 
 import io.hostrail.adapters.r2dbc.settings.R2dbcBillingSettings;
 import io.hostrail.adapters.r2dbc.tax.R2dbcTaxRules;
+import io.hostrail.api.customer.ViesProperties;
 import io.hostrail.settings.service.BillingSettingsService;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.customer.service.CustomerService;
@@ -24,7 +25,7 @@ public class TaxConfiguration {
 
     @Bean
     public TaxService taxService(DatabaseClient database, Clock clock, UnitOfWork unitOfWork, AuditTrail audit,
-            IdGenerator ids, CustomerService customers, BillingSettingsService settings) {
-        return new TaxService(new R2dbcTaxRules(database, clock), customers, settings, unitOfWork, audit, ids);
+            IdGenerator ids, CustomerService customers, BillingSettingsService settings, ViesProperties vies) {
+        return new TaxService(new R2dbcTaxRules(database, clock), customers, settings, unitOfWork, audit, ids, vies.enabled());
     }
 }

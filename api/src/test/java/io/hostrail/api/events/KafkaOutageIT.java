@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hostrail.api.HostrailApplication;
+import io.hostrail.api.support.FakeVies;
 import io.hostrail.api.support.ProbeController;
 import io.hostrail.api.support.SpineProbe;
 import io.hostrail.api.support.SpineProbe.ProbeHappened;
@@ -45,7 +46,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(classes = HostrailApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "hostrail.instance-id=outage-test")
 @ActiveProfiles("test")
-@ContextConfiguration(initializers = KafkaOutageIT.PrivateDatabaseAndBroker.class)
+@ContextConfiguration(initializers = {KafkaOutageIT.PrivateDatabaseAndBroker.class, FakeVies.Initializer.class})
 @AutoConfigureWebTestClient(timeout = "30s")
 @Import({SpineProbe.Configuration.class, ProbeController.class})
 class KafkaOutageIT {

@@ -12,11 +12,12 @@ import java.util.regex.Pattern;
 /**
  * A customer account of a hosting provider: who is billed, in which currency and language, and how to reach them. A
  * customer with a {@code taxExemption} (the reason, e.g. a charity's exemption certificate) is charged no tax, and its
- * invoices say why.
+ * invoices say why. {@code vatCheck} is the last check of an EU VAT number with VIES, or null if none was made; it
+ * always concerns the current {@code taxId}.
  */
 public record Customer(UUID id, TenantId tenant, String name, String email, String company, TaxId taxId,
         String taxExemption, Currency currency, Locale language, Status status, Address billingAddress,
-        List<Contact> contacts, long version) {
+        List<Contact> contacts, VatCheck vatCheck, long version) {
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}");
 
@@ -42,6 +43,11 @@ public record Customer(UUID id, TenantId tenant, String name, String email, Stri
         if (contacts.size() > 20) {
             throw new IllegalArgumentException("at most 20 contacts");
         }
+    }
+
+    public Customer withVatCheck(VatCheck check) {
+        return new Customer(id, tenant, name, email, company, taxId, taxExemption, currency, language, status,
+                billingAddress, contacts, check, version);
     }
 
     static String email(String email) {

@@ -7,7 +7,10 @@ import io.hostrail.customer.model.Customer;
 import io.hostrail.customer.model.CustomerEvents.CustomerCreated;
 import io.hostrail.customer.model.CustomerEvents.CustomerUpdated;
 import io.hostrail.customer.model.TaxId;
+import io.hostrail.customer.model.VatCheck;
+import io.hostrail.customer.model.VatCheckOutcome;
 import io.hostrail.customer.port.out.Customers;
+import io.hostrail.customer.port.out.VatRegistry;
 import io.hostrail.identity.model.Principal;
 import io.hostrail.identity.model.UserKind;
 import io.hostrail.identity.service.Actors;
@@ -18,10 +21,13 @@ import io.hostrail.shared.error.FieldErrors;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.DomainEvents;
 import io.hostrail.shared.port.out.UnitOfWork;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,6 +41,8 @@ public final class CustomerService {
     public static final ErrorCode NOT_FOUND = ErrorCode.notFound("customer.not_found");
     public static final ErrorCode INVALID = ErrorCode.validation("customer.invalid");
     public static final ErrorCode STALE = ErrorCode.conflict("version.stale");
+    public static final ErrorCode NO_EU_VAT_NUMBER = ErrorCode.rejected("customer.no_eu_vat_number");
+    public static final ErrorCode VAT_CHECKS_OFF = ErrorCode.rejected("customer.vat_checks_off");
 
     public record AddressDraft(String line1, String line2, String city, String region, String postalCode, String country) {
     }
@@ -51,13 +59,33 @@ public final class CustomerService {
     private final DomainEvents events;
     private final AuditTrail audit;
     private final IdGenerator ids;
+    /** Null when VAT numbers are not checked with VIES. */
+    private final VatRegistry vatRegistry;
+    private final Clock clock;
+
+    /** The answer of one check of a customer's VAT number, when it was asked for, and the customer afterwards. */
+    public record VatCheckAttempt(VatCheckOutcome outcome, Instant attemptedAt, Customer customer) {
+    }
 
     public CustomerService(Customers customers, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids) {
+        this(customers, unitOfWork, events, audit, ids, null, null);
+    }
+
+    /**
+     * With a {@code vatRegistry}, every EU VAT number a customer is created or updated with is checked with it, after
+     * the customer is saved and outside any transaction, and the outcome is recorded on the customer. Without one
+     * (null), nothing is checked. So that the check stays outside, {@link #create} and {@link #update} are not to be
+     * called inside a unit of work of the caller's.
+     */
+    public CustomerService(Customers customers, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids,
+            VatRegistry vatRegistry, Clock clock) {
         this.customers = customers;
         this.unitOfWork = unitOfWork;
         this.events = events;
         this.audit = audit;
         this.ids = ids;
+        this.vatRegistry = vatRegistry;
+        this.clock = vatRegistry == null ? clock : Objects.requireNonNull(clock, "clock");
     }
 
     public Mono<Customer> create(Principal actor, CustomerDraft draft) {
@@ -72,7 +100,8 @@ public final class CustomerService {
                                 created.email(), created.currency().getCurrencyCode()))
                         .then(audit.record(actor.tenant(), Actors.of(actor), "customer.created", "customer",
                                 created.id().toString(), Map.of(), Map.of("name", created.name(), "email", created.email())))
-                        .thenReturn(created)));
+                        .thenReturn(created)))
+                .flatMap(created -> withVatNumberChecked(actor, created));
     }
 
     public Mono<Customer> get(Principal actor, UUID id) {
@@ -127,6 +156,9 @@ public final class CustomerService {
                     } catch (DomainException e) {
                         return Mono.error(e);
                     }
+                    if (Objects.equals(changed.taxId(), current.taxId())) {
+                        changed = changed.withVatCheck(current.vatCheck());
+                    }
                     return customers.update(changed, expectedVersion)
                             .switchIfEmpty(Mono.error(() -> new DomainException(STALE,
                                     "The customer was changed by someone else meanwhile; reload it and try again.")))
@@ -138,7 +170,71 @@ public final class CustomerService {
                                             Map.of("status", updated.status().name().toLowerCase(Locale.ROOT),
                                                     "email", updated.email())))
                                     .thenReturn(updated));
-                }));
+                }))
+                .flatMap(updated -> withVatNumberChecked(actor, updated));
+    }
+
+    /**
+     * Checks the customer's EU VAT number with VIES now and records the outcome; answers it, with the customer as
+     * recorded. Refused when checks are off or the customer has no EU VAT number.
+     */
+    public Mono<VatCheckAttempt> checkVatNumber(Principal actor, UUID id) {
+        return get(actor, id).flatMap(customer -> {
+            if (vatRegistry == null) {
+                return Mono.error(new DomainException(VAT_CHECKS_OFF, "VAT numbers are not checked with VIES here."));
+            }
+            if (customer.taxId() == null || !customer.taxId().isEuVat()) {
+                return Mono.error(new DomainException(NO_EU_VAT_NUMBER, "Customer " + id + " has no EU VAT number to check."));
+            }
+            return checkAndRecord(actor, customer);
+        });
+    }
+
+    /**
+     * The saved customer, with its EU VAT number checked when checks are on. The customer is saved whatever the check
+     * gives: a registry that cannot answer is recorded as unavailable, and a failure to record leaves the customer as
+     * it was saved.
+     */
+    private Mono<Customer> withVatNumberChecked(Principal actor, Customer saved) {
+        if (vatRegistry == null || saved.taxId() == null || !saved.taxId().isEuVat()) {
+            return Mono.just(saved);
+        }
+        return checkAndRecord(actor, saved).map(VatCheckAttempt::customer).onErrorReturn(saved);
+    }
+
+    /**
+     * Asks the registry outside any transaction (never hold one across a provider call), then records the outcome in
+     * a small one of its own, unless the customer's tax id changed meanwhile.
+     */
+    private Mono<VatCheckAttempt> checkAndRecord(Principal actor, Customer customer) {
+        TaxId number = customer.taxId();
+        return vatRegistry.check(number)
+                .onErrorResume(e -> Mono.just(new VatCheckOutcome.Unavailable("REGISTRY_ERROR")))
+                .switchIfEmpty(Mono.fromSupplier(() -> new VatCheckOutcome.Unavailable("NO_ANSWER")))
+                .flatMap(outcome -> {
+                    Instant attemptedAt = clock.instant();
+                    return unitOfWork.inTransaction(() -> customers.findById(customer.tenant(), customer.id())
+                                    .flatMap(current -> number.equals(current.taxId())
+                                            ? recordVatCheck(actor, current, outcome, attemptedAt) : Mono.just(current))
+                                    .defaultIfEmpty(customer))
+                            .map(recorded -> new VatCheckAttempt(outcome, attemptedAt, recorded));
+                });
+    }
+
+    private Mono<Customer> recordVatCheck(Principal actor, Customer current, VatCheckOutcome outcome, Instant attemptedAt) {
+        VatCheck kept = VatCheck.after(current.vatCheck(), outcome, attemptedAt);
+        String answer = switch (outcome) {
+            case VatCheckOutcome.Valid valid -> "valid";
+            case VatCheckOutcome.Invalid invalid -> "invalid";
+            case VatCheckOutcome.Unavailable unavailable -> "unavailable: " + unavailable.reason();
+        };
+        return customers.recordVatCheck(current.tenant(), current.id(), current.taxId(), kept)
+                .switchIfEmpty(Mono.just(current))
+                .flatMap(recorded -> audit.record(actor.tenant(), Actors.of(actor), "customer.vat_checked", "customer",
+                                current.id().toString(),
+                                Map.of("vatCheck", current.vatCheck() == null ? "none" : current.vatCheck().statusName()),
+                                Map.of("vatNumber", current.taxId().value(), "answer", answer, "vatCheck", kept.statusName()))
+                        .thenReturn(recorded));
     }
 
     /** True when the principal may see customer {@code id} at all. */
@@ -170,7 +266,7 @@ public final class CustomerService {
             try {
                 return new Customer(id, actor.tenant(), name, email, draft.company(), taxId,
                         draft.taxExemption(), currency, language, status,
-                        address, contacts, version);
+                        address, contacts, null, version);
             } catch (IllegalArgumentException e) {
                 errors.add(e.getMessage().contains("email") ? "email" : "name", e.getMessage());
             }

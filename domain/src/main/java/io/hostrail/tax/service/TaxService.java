@@ -4,6 +4,7 @@ import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.customer.model.Address;
 import io.hostrail.customer.model.Customer;
 import io.hostrail.customer.model.TaxId;
+import io.hostrail.customer.model.VatCheck;
 import io.hostrail.customer.service.CustomerService;
 import io.hostrail.settings.model.BillingSettings;
 import io.hostrail.settings.service.BillingSettingsService;
@@ -73,15 +74,26 @@ public final class TaxService {
     private final UnitOfWork unitOfWork;
     private final AuditTrail audit;
     private final IdGenerator ids;
+    private final boolean requireValidVatCheck;
 
     public TaxService(TaxRules rules, CustomerService customers, BillingSettingsService settings, UnitOfWork unitOfWork,
             AuditTrail audit, IdGenerator ids) {
+        this(rules, customers, settings, unitOfWork, audit, ids, false);
+    }
+
+    /**
+     * With {@code requireValidVatCheck} (VAT numbers are checked with VIES), reverse charge also needs the customer's
+     * last check to have found its VAT number valid; without, the number's format is enough.
+     */
+    public TaxService(TaxRules rules, CustomerService customers, BillingSettingsService settings, UnitOfWork unitOfWork,
+            AuditTrail audit, IdGenerator ids, boolean requireValidVatCheck) {
         this.rules = rules;
         this.customers = customers;
         this.settings = settings;
         this.unitOfWork = unitOfWork;
         this.audit = audit;
         this.ids = ids;
+        this.requireValidVatCheck = requireValidVatCheck;
     }
 
     public Mono<TaxRule> create(Principal actor, RuleDraft draft) {
@@ -128,7 +140,8 @@ public final class TaxService {
     /**
      * The taxes the tenant's rules charge on the lines at the place, without recording anything. For a customer, the
      * place is its billing address, and an EU business customer in another member state than the seller, with an EU
-     * VAT number of that state, pays the VAT itself: no tax, and the reverse-charge note.
+     * VAT number of that state (with VIES checks on, one VIES found valid), pays the VAT itself: no tax, and the
+     * reverse-charge note.
      */
     public Mono<Quote> quote(Principal actor, QuoteDraft draft) {
         return unitOfWork.inTransaction(() -> settings.current(actor).zipWith(customerOf(actor, draft.customerId()))
@@ -181,13 +194,13 @@ public final class TaxService {
     }
 
     /** Why the customer is charged no tax at all, or null when it is taxed where it is. */
-    private static String untaxedBecause(BillingSettings tenantSettings, Customer customer) {
+    private String untaxedBecause(BillingSettings tenantSettings, Customer customer) {
         if (customer.taxExemption() != null) {
             return "Tax exempt: " + customer.taxExemption();
         }
         Address address = customer.billingAddress();
-        return address != null && reverseCharge(tenantSettings.sellerCountry(), address.country(), customer.taxId())
-                ? REVERSE_CHARGE_NOTE : null;
+        return address != null && reverseCharge(tenantSettings.sellerCountry(), address.country(), customer.taxId(),
+                customer.vatCheck(), requireValidVatCheck) ? REVERSE_CHARGE_NOTE : null;
     }
 
     private Mono<List<TaxRule>> rulesAt(TenantId tenant, String country, String region) {
@@ -208,6 +221,13 @@ public final class TaxService {
         String vatCountry = taxId.value().startsWith("EL") ? "GR" : taxId.value().substring(0, 2);
         return EU.contains(sellerCountry) && EU.contains(customerCountry) && !sellerCountry.equals(customerCountry)
                 && vatCountry.equals(customerCountry);
+    }
+
+    /** {@link #reverseCharge(String, String, TaxId)}, and, when required, a last VIES check that found the number valid. */
+    static boolean reverseCharge(String sellerCountry, String customerCountry, TaxId taxId, VatCheck lastCheck,
+            boolean requireValidVatCheck) {
+        return reverseCharge(sellerCountry, customerCountry, taxId)
+                && (!requireValidVatCheck || lastCheck != null && lastCheck.status() == VatCheck.Status.VALID);
     }
 
     private static List<Money> amounts(List<String> drafts, Currency currency, FieldErrors errors) {

@@ -4,11 +4,13 @@ import io.hostrail.customer.model.Address;
 import io.hostrail.customer.model.Contact;
 import io.hostrail.customer.model.Customer;
 import io.hostrail.customer.model.TaxId;
+import io.hostrail.customer.model.VatCheck;
 import io.hostrail.customer.port.out.Customers;
 import io.hostrail.shared.model.TenantId;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +27,8 @@ public final class R2dbcCustomers implements Customers {
     private static final TypeReference<List<Map<String, String>>> CONTACTS = new TypeReference<>() {};
     private static final String COLUMNS = """
             id, tenant_id, name, email, company, tax_id, tax_exemption, currency, language, status, address_line1, address_line2,
-            address_city, address_region, address_postal_code, address_country, contacts::text AS contacts, version""";
+            address_city, address_region, address_postal_code, address_country, contacts::text AS contacts, version,
+            vat_check_status, vat_checked_at, vat_registered_name""";
 
     private final DatabaseClient database;
     private final JsonMapper json;
@@ -39,13 +42,13 @@ public final class R2dbcCustomers implements Customers {
 
     @Override
     public Mono<Customer> create(Customer customer) {
-        return bindAll(database.sql("""
+        return bindVatCheck(bindAll(database.sql("""
                         INSERT INTO customer (id, tenant_id, name, email, company, tax_id, tax_exemption, currency, language, status,
                             address_line1, address_line2, address_city, address_region, address_postal_code, address_country,
-                            contacts, created_at, updated_at)
+                            contacts, vat_check_status, vat_checked_at, vat_registered_name, created_at, updated_at)
                         VALUES (:id, :tenant, :name, :email, :company, :taxId, :taxExemption, :currency, :language, :status, :line1, :line2,
-                            :city, :region, :postalCode, :country, :contacts, :now, :now)
-                        """), customer)
+                            :city, :region, :postalCode, :country, :contacts, :vatStatus, :vatCheckedAt, :vatName, :now, :now)
+                        """), customer), customer.vatCheck())
                 .fetch().rowsUpdated().thenReturn(customer);
     }
 
@@ -95,6 +98,9 @@ public final class R2dbcCustomers implements Customers {
                             currency = :currency, language = :language, status = :status, address_line1 = :line1,
                             address_line2 = :line2, address_city = :city, address_region = :region,
                             address_postal_code = :postalCode, address_country = :country, contacts = :contacts,
+                            vat_check_status = CASE WHEN tax_id IS NOT DISTINCT FROM :taxId THEN vat_check_status END,
+                            vat_checked_at = CASE WHEN tax_id IS NOT DISTINCT FROM :taxId THEN vat_checked_at END,
+                            vat_registered_name = CASE WHEN tax_id IS NOT DISTINCT FROM :taxId THEN vat_registered_name END,
                             updated_at = :now, version = version + 1
                         WHERE tenant_id = :tenant AND id = :id AND version = :version
                         """), customer)
@@ -103,7 +109,19 @@ public final class R2dbcCustomers implements Customers {
                 .filter(updated -> updated == 1)
                 .map(updated -> new Customer(customer.id(), customer.tenant(), customer.name(), customer.email(),
                         customer.company(), customer.taxId(), customer.taxExemption(), customer.currency(), customer.language(), customer.status(),
-                        customer.billingAddress(), customer.contacts(), expectedVersion + 1));
+                        customer.billingAddress(), customer.contacts(), customer.vatCheck(), expectedVersion + 1));
+    }
+
+    @Override
+    public Mono<Customer> recordVatCheck(TenantId tenant, UUID id, TaxId checked, VatCheck check) {
+        var spec = database.sql("""
+                        UPDATE customer SET vat_check_status = :vatStatus, vat_checked_at = :vatCheckedAt,
+                            vat_registered_name = :vatName
+                        WHERE tenant_id = :tenant AND id = :id AND tax_id = :taxId
+                        RETURNING
+                        """ + COLUMNS)
+                .bind("tenant", tenant.value()).bind("id", id).bind("taxId", checked.value());
+        return bindVatCheck(spec, check).map(this::toCustomer).one();
     }
 
     private DatabaseClient.GenericExecuteSpec bindAll(DatabaseClient.GenericExecuteSpec spec, Customer c) {
@@ -121,6 +139,12 @@ public final class R2dbcCustomers implements Customers {
         spec = nullable(spec, "region", a == null ? null : a.region());
         spec = nullable(spec, "postalCode", a == null ? null : a.postalCode());
         return nullable(spec, "country", a == null ? null : a.country());
+    }
+
+    private static DatabaseClient.GenericExecuteSpec bindVatCheck(DatabaseClient.GenericExecuteSpec spec, VatCheck check) {
+        spec = nullable(spec, "vatStatus", check == null ? null : check.statusName());
+        spec = check == null ? spec.bindNull("vatCheckedAt", Instant.class) : spec.bind("vatCheckedAt", check.checkedAt());
+        return nullable(spec, "vatName", check == null ? null : check.registeredName());
     }
 
     private static Map<String, String> contactMap(Contact contact) {
@@ -148,11 +172,14 @@ public final class R2dbcCustomers implements Customers {
                         Contact.Role.valueOf(c.get("role").toUpperCase(Locale.ROOT))))
                 .toList();
         String taxId = row.get("tax_id", String.class);
+        String vatStatus = row.get("vat_check_status", String.class);
+        VatCheck vatCheck = vatStatus == null ? null : new VatCheck(VatCheck.Status.valueOf(vatStatus.toUpperCase(Locale.ROOT)),
+                row.get("vat_checked_at", Instant.class), row.get("vat_registered_name", String.class));
         return new Customer(row.get("id", UUID.class), new TenantId(row.get("tenant_id", UUID.class)),
                 row.get("name", String.class), row.get("email", String.class), row.get("company", String.class),
                 taxId == null ? null : new TaxId(taxId), row.get("tax_exemption", String.class), Currency.getInstance(row.get("currency", String.class)),
                 Locale.forLanguageTag(row.get("language", String.class)),
                 Customer.Status.valueOf(row.get("status", String.class).toUpperCase(Locale.ROOT)), address, contacts,
-                row.get("version", Long.class));
+                vatCheck, row.get("version", Long.class));
     }
 }

@@ -1,6 +1,8 @@
 package io.hostrail.customer.port.out;
 
 import io.hostrail.customer.model.Customer;
+import io.hostrail.customer.model.TaxId;
+import io.hostrail.customer.model.VatCheck;
 import io.hostrail.shared.model.TenantId;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
@@ -21,6 +23,15 @@ public interface Customers {
     /** Customers in id order after {@code afterId}, optionally of one status or email. */
     Flux<Customer> list(TenantId tenant, Customer.Status status, String email, UUID afterId, int limit);
 
-    /** Empty when {@code expectedVersion} no longer holds. */
+    /**
+     * Empty when {@code expectedVersion} no longer holds. Keeps the stored VAT check while the tax id stays the same,
+     * and clears it when the tax id changes: a check is about one number.
+     */
     Mono<Customer> update(Customer customer, long expectedVersion);
+
+    /**
+     * Stores the check of the customer's VAT number, if its tax id is still {@code checked}; empty otherwise. The
+     * version stays: a check is not an edit, and must not make the version a client holds stale.
+     */
+    Mono<Customer> recordVatCheck(TenantId tenant, UUID id, TaxId checked, VatCheck check);
 }

@@ -1,11 +1,10 @@
 package io.hostrail.api.billingrun;
 
-import static io.hostrail.api.support.Identities.accessToken;
-import static io.hostrail.api.support.Identities.newTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostrail.api.support.HostrailIntegrationTest;
 import io.hostrail.api.support.SecondInstance;
+import io.hostrail.api.support.TenantSession;
 import io.hostrail.billingrun.model.BillingRun;
 import io.hostrail.billingrun.service.BillingRunService;
 import io.hostrail.identity.service.TenantBootstrap;
@@ -13,7 +12,6 @@ import io.hostrail.shared.model.TenantId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.Disposable;
@@ -35,22 +32,20 @@ import reactor.core.Disposable;
 @HostrailIntegrationTest
 class BillingRunIT {
 
-    private static final String PASSWORD = "a long and unguessable passphrase";
-
     @Autowired WebTestClient http;
     @Autowired TenantBootstrap bootstrap;
     @Autowired DatabaseClient database;
     @Autowired BillingRunService billingRuns;
 
-    private String tenant;
+    private TenantSession session;
     private String tenantId;
     private String ownerToken;
 
     @BeforeEach
     void freshTenant() {
-        tenant = newTenant(bootstrap, PASSWORD);
-        ownerToken = accessToken(http, tenant, "owner@" + tenant + ".test", PASSWORD);
-        tenantId = (String) get("/api/v1/auth/me").expectBody(Map.class).returnResult().getResponseBody().get("tenantId");
+        session = TenantSession.fresh(http, bootstrap, database);
+        tenantId = session.tenantId();
+        ownerToken = session.ownerToken();
     }
 
     @Test
@@ -253,60 +248,44 @@ class BillingRunIT {
     }
 
     private void sql(String statements) {
-        database.sql("SET LOCAL hostrail.tenant_id = '" + tenantId + "';\n" + statements).then().block(Duration.ofSeconds(10));
+        session.sql(statements);
     }
 
     private long count(String query) {
-        // One simple query is one transaction, so the tenant set here applies to the count.
-        return database.sql("SET LOCAL hostrail.tenant_id = '" + tenantId + "';\n" + query)
-                .map(row -> row.get("n", Long.class)).one().block(Duration.ofSeconds(10));
+        return session.count(query);
     }
 
     private List<String> events(String aggregate) {
-        return database.sql("SELECT event_type FROM outbox WHERE aggregate_id = :id ORDER BY id")
-                .bind("id", UUID.fromString(aggregate)).map(row -> row.get("event_type", String.class)).all()
-                .collectList().block(Duration.ofSeconds(10));
+        return session.events(aggregate);
     }
 
     private String trial(String customer, String product, int days) {
-        return (String) ((Map<?, ?>) post("/api/v1/subscriptions", Map.of("customerId", customer, "productId", product,
-                "cycle", "monthly", "trialDays", days)).expectStatus().isCreated().expectBody(Map.class).returnResult()
-                .getResponseBody().get("subscription")).get("id");
+        return (String) ((Map<?, ?>) session.created("/api/v1/subscriptions", Map.of("customerId", customer,
+                "productId", product, "cycle", "monthly", "trialDays", days)).get("subscription")).get("id");
     }
 
     private String order(String customer, String product) {
-        return (String) ((Map<?, ?>) post("/api/v1/subscriptions", Map.of("customerId", customer, "productId", product,
-                "cycle", "monthly")).expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
-                .get("subscription")).get("id");
+        return (String) ((Map<?, ?>) session.created("/api/v1/subscriptions", Map.of("customerId", customer,
+                "productId", product, "cycle", "monthly")).get("subscription")).get("id");
     }
 
     private void grant(String customer, String amount) {
-        post("/api/v1/customers/" + customer + "/credits", Map.of("amount", amount, "reason", "Prepaid"))
-                .expectStatus().isCreated();
+        session.grantCredit(customer, amount);
     }
 
     private String product(String monthly) {
-        Map<String, Object> body = new HashMap<>(Map.of("kind", "service", "name", "Plan " + monthly,
-                "prices", List.of(Map.of("cycle", "monthly", "currency", "EUR", "amount", monthly))));
-        return (String) post("/api/v1/products", body).expectStatus().isCreated().expectBody(Map.class).returnResult()
-                .getResponseBody().get("id");
+        return session.monthlyProduct("Plan " + monthly, monthly);
     }
 
     private String customer() {
-        Map<String, Object> body = new HashMap<>();
-        body.put("name", "Customer " + UUID.randomUUID());
-        body.put("email", "accounts@" + UUID.randomUUID() + ".example");
-        body.put("currency", "EUR");
-        return (String) post("/api/v1/customers", body).expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        return session.customer("EUR", null);
     }
 
     private WebTestClient.ResponseSpec post(String uri, Object body) {
-        var request = http.post().uri(uri).headers(h -> h.setBearerAuth(ownerToken));
-        return (body == null ? request : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body)).exchange();
+        return session.post(uri, body);
     }
 
     private WebTestClient.ResponseSpec get(String uri) {
-        return http.get().uri(uri).headers(h -> h.setBearerAuth(ownerToken)).exchange();
+        return session.get(uri);
     }
 }

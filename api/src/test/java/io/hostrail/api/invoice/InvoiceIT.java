@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hostrail.api.support.HostrailIntegrationTest;
 import io.hostrail.api.support.SecondInstance;
+import io.hostrail.api.support.TenantSession;
 import io.hostrail.identity.service.TenantBootstrap;
 import java.time.Duration;
 import java.time.Year;
@@ -31,20 +32,22 @@ import reactor.core.scheduler.Schedulers;
 @HostrailIntegrationTest
 class InvoiceIT {
 
-    private static final String PASSWORD = "a long and unguessable passphrase";
+    private static final String PASSWORD = TenantSession.PASSWORD;
 
     @Autowired WebTestClient http;
     @Autowired TenantBootstrap bootstrap;
     @Autowired DatabaseClient database;
     @Autowired java.time.Clock clock;
 
+    private TenantSession session;
     private String tenant;
     private String ownerToken;
 
     @BeforeEach
     void freshTenant() {
-        tenant = newTenant(bootstrap, PASSWORD);
-        ownerToken = accessToken(http, tenant, "owner@" + tenant + ".test", PASSWORD);
+        session = TenantSession.fresh(http, bootstrap, database);
+        tenant = session.tenant();
+        ownerToken = session.ownerToken();
     }
 
     @Test
@@ -365,29 +368,26 @@ class InvoiceIT {
     }
 
     private String tenantId() {
-        return (String) http.get().uri("/api/v1/auth/me").headers(h -> h.setBearerAuth(ownerToken))
-                .exchange().expectBody(Map.class).returnResult().getResponseBody().get("tenantId");
+        return session.tenantId();
     }
 
     private void sql(String statement, String tenantId) {
-        database.sql("SET LOCAL hostrail.tenant_id = '" + tenantId + "';\n" + statement).then().block(Duration.ofSeconds(10));
+        session.sql(statement);
     }
 
     private WebTestClient.ResponseSpec post(String uri, Object body) {
-        var request = http.post().uri(uri).headers(h -> h.setBearerAuth(ownerToken));
-        return (body == null ? request : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body)).exchange();
+        return session.post(uri, body);
     }
 
     private WebTestClient.ResponseSpec put(String uri, Object body) {
-        return http.put().uri(uri).headers(h -> h.setBearerAuth(ownerToken)).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body).exchange();
+        return session.put(uri, body);
     }
 
     private WebTestClient.ResponseSpec get(String uri) {
-        return get(uri, ownerToken);
+        return session.get(uri);
     }
 
     private WebTestClient.ResponseSpec get(String uri, String token) {
-        return http.get().uri(uri).headers(h -> h.setBearerAuth(token)).exchange();
+        return session.get(uri, token);
     }
 }

@@ -6,6 +6,7 @@ import static io.hostrail.api.support.Identities.newTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostrail.api.support.HostrailIntegrationTest;
+import io.hostrail.api.support.TenantSession;
 import io.hostrail.identity.service.TenantBootstrap;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -29,19 +30,19 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @HostrailIntegrationTest
 class SubscriptionIT {
 
-    private static final String PASSWORD = "a long and unguessable passphrase";
+    private static final String PASSWORD = TenantSession.PASSWORD;
 
     @Autowired WebTestClient http;
     @Autowired TenantBootstrap bootstrap;
     @Autowired DatabaseClient database;
 
+    private TenantSession session;
     private String tenant;
-    private String ownerToken;
 
     @BeforeEach
     void freshTenant() {
-        tenant = newTenant(bootstrap, PASSWORD);
-        ownerToken = accessToken(http, tenant, "owner@" + tenant + ".test", PASSWORD);
+        session = TenantSession.fresh(http, bootstrap, database);
+        tenant = session.tenant();
     }
 
     @Test
@@ -308,7 +309,7 @@ class SubscriptionIT {
         refused(Map.of("customerId", yankee, "productId", productId, "cycle", "monthly"), "cycle");
         post("/api/v1/subscriptions", Map.of("customerId", UUID.randomUUID().toString(), "productId", productId,
                 "cycle", "monthly")).expectStatus().isNotFound();
-        http.post().uri("/api/v1/subscriptions").headers(h -> h.setBearerAuth(ownerToken))
+        http.post().uri("/api/v1/subscriptions").headers(h -> h.setBearerAuth(session.ownerToken()))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"cycle\": [").exchange().expectStatus().isBadRequest();
         post("/api/v1/subscriptions/" + UUID.randomUUID() + "/suspend", null).expectStatus().isNotFound()
                 .expectBody().jsonPath("$.code").isEqualTo("subscription.not_found");
@@ -371,9 +372,7 @@ class SubscriptionIT {
     }
 
     private List<String> events(String aggregate) {
-        return database.sql("SELECT event_type FROM outbox WHERE aggregate_id = :id ORDER BY id")
-                .bind("id", UUID.fromString(aggregate)).map(row -> row.get("event_type", String.class)).all()
-                .collectList().block(Duration.ofSeconds(10));
+        return session.events(aggregate);
     }
 
     private Map<String, Object> product(String name, String monthly, String setupFee, boolean withDisk) {
@@ -395,29 +394,22 @@ class SubscriptionIT {
     }
 
     private String customer() {
-        Map<String, Object> body = new HashMap<>();
-        body.put("name", "Customer " + UUID.randomUUID());
-        body.put("email", "accounts@" + UUID.randomUUID() + ".example");
-        body.put("currency", "EUR");
-        return (String) post("/api/v1/customers", body).expectStatus().isCreated()
-                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        return session.customer("EUR", null);
     }
 
     private WebTestClient.ResponseSpec post(String uri, Object body) {
-        var request = http.post().uri(uri).headers(h -> h.setBearerAuth(ownerToken));
-        return (body == null ? request : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body)).exchange();
+        return session.post(uri, body);
     }
 
     private WebTestClient.ResponseSpec put(String uri, Object body) {
-        return http.put().uri(uri).headers(h -> h.setBearerAuth(ownerToken)).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body).exchange();
+        return session.put(uri, body);
     }
 
     private WebTestClient.ResponseSpec get(String uri) {
-        return get(uri, ownerToken);
+        return session.get(uri);
     }
 
     private WebTestClient.ResponseSpec get(String uri, String token) {
-        return http.get().uri(uri).headers(h -> h.setBearerAuth(token)).exchange();
+        return session.get(uri, token);
     }
 }

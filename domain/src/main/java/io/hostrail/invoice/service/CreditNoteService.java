@@ -32,8 +32,6 @@ import io.hostrail.shared.port.out.DomainEvents;
 import io.hostrail.shared.port.out.UnitOfWork;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -250,11 +248,7 @@ public final class CreditNoteService {
     }
 
     private Mono<String> number(TenantId tenant, BillingSettings tenantSettings, Instant at) {
-        ZonedDateTime issued = at.atZone(ZoneOffset.UTC);
-        var format = tenantSettings.creditNoteNumbers();
-        return sequences.next(tenant, DocumentSequences.Kind.CREDIT_NOTE,
-                        format.sequenceScope(issued.getYear(), issued.getMonthValue()))
-                .map(sequence -> format.render(issued.getYear(), issued.getMonthValue(), sequence));
+        return sequences.nextNumber(tenant, DocumentSequences.Kind.CREDIT_NOTE, tenantSettings.creditNoteNumbers(), at);
     }
 
     private Mono<Invoice> store(Invoice invoice, long expectedVersion) {

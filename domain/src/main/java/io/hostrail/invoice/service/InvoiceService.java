@@ -38,8 +38,6 @@ import io.hostrail.shared.port.out.UnitOfWork;
 import io.hostrail.tax.service.TaxService;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -331,11 +329,7 @@ public final class InvoiceService {
     }
 
     private Mono<String> number(TenantId tenant, BillingSettings tenantSettings, Instant at) {
-        ZonedDateTime issued = at.atZone(ZoneOffset.UTC);
-        var format = tenantSettings.invoiceNumbers();
-        return sequences.next(tenant, DocumentSequences.Kind.INVOICE,
-                        format.sequenceScope(issued.getYear(), issued.getMonthValue()))
-                .map(sequence -> format.render(issued.getYear(), issued.getMonthValue(), sequence));
+        return sequences.nextNumber(tenant, DocumentSequences.Kind.INVOICE, tenantSettings.invoiceNumbers(), at);
     }
 
     private Mono<Invoice> store(Invoice invoice, long expectedVersion) {

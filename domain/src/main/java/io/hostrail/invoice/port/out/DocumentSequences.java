@@ -1,6 +1,10 @@
 package io.hostrail.invoice.port.out;
 
+import io.hostrail.settings.model.DocumentNumberFormat;
 import io.hostrail.shared.model.TenantId;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import reactor.core.publisher.Mono;
 
 /**
@@ -13,4 +17,11 @@ public interface DocumentSequences {
 
     /** The next value, from 1, of the tenant's sequence for this kind of document and scope. */
     Mono<Long> next(TenantId tenant, Kind kind, String scope);
+
+    /** The next document number in the format, for a document issued at {@code at} (UTC). */
+    default Mono<String> nextNumber(TenantId tenant, Kind kind, DocumentNumberFormat format, Instant at) {
+        ZonedDateTime issued = at.atZone(ZoneOffset.UTC);
+        return next(tenant, kind, format.sequenceScope(issued.getYear(), issued.getMonthValue()))
+                .map(sequence -> format.render(issued.getYear(), issued.getMonthValue(), sequence));
+    }
 }

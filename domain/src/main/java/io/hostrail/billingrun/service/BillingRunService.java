@@ -158,7 +158,8 @@ public final class BillingRunService {
                     failed.add(due.subscription().id());
                     return recordFailure(run, due.subscription().id(), error).thenReturn(false);
                 }))
-                .any(invoiced -> invoiced)
+                // Not any(): it cancels the pass at the first invoice, so each pass billed one subscription.
+                .reduce(false, (invoicedAny, invoiced) -> invoicedAny || invoiced)
                 .flatMap(invoicedAny -> invoicedAny ? invoicingPasses(run, pass + 1, failed) : Mono.empty());
     }
 

@@ -2,6 +2,7 @@ package io.hostrail.adapters.json;
 
 import io.hostrail.shared.event.DomainEvent;
 import io.hostrail.shared.event.EventEnvelope;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
@@ -25,6 +26,11 @@ public final class EventEnvelopeCodec {
 
     public byte[] toBytes(EventEnvelope envelope) {
         return mapper.writeValueAsBytes(envelope);
+    }
+
+    /** A JSON array of the envelopes, each exactly as {@link #toBytes(EventEnvelope)} writes it. */
+    public byte[] toBytes(List<EventEnvelope> envelopes) {
+        return mapper.writeValueAsBytes(envelopes);
     }
 
     public String toJson(EventEnvelope envelope) {

@@ -23,9 +23,10 @@ public class BillingRunConfiguration {
     @Bean
     public BillingRunService billingRunService(DatabaseClient database, Subscriptions subscriptions,
             SubscriptionService subscriptionService, BillingSettingsService settings, UnitOfWork unitOfWork,
-            DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock, HostrailProperties hostrail) {
+            DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock, HostrailProperties hostrail,
+            BillingRunProperties properties) {
         return new BillingRunService(new R2dbcBillingRuns(database), subscriptions, subscriptionService, settings,
-                unitOfWork, events, audit, ids, clock, hostrail.instanceId());
+                unitOfWork, events, audit, ids, clock, hostrail.instanceId(), properties.batchSize());
     }
 
     @Bean

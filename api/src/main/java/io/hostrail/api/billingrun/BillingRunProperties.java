@@ -1,6 +1,9 @@
 package io.hostrail.api.billingrun;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import io.hostrail.billingrun.service.BillingRunService;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,9 +15,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param runEvery      the time between scheduled runs
  * @param firstRunAfter the delay after start-up before the first one
+ * @param batchSize     subscriptions invoiced per transaction
  */
 @Validated
 @ConfigurationProperties("hostrail.billing")
 public record BillingRunProperties(@NotNull @DefaultValue("1h") Duration runEvery,
-        @NotNull @DefaultValue("2m") Duration firstRunAfter) {
+        @NotNull @DefaultValue("2m") Duration firstRunAfter,
+        @Min(1) @Max(5000) @DefaultValue("" + BillingRunService.DEFAULT_BATCH) int batchSize) {
 }

@@ -4,6 +4,7 @@ import static io.hostrail.api.support.Identities.accessToken;
 import static io.hostrail.api.support.Identities.newTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hostrail.api.support.BillingFixtures;
 import io.hostrail.api.support.HostrailIntegrationTest;
 import io.hostrail.billingrun.model.BillingRun;
 import io.hostrail.billingrun.service.BillingRunService;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -36,11 +39,17 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * customers taxed in Germany (19 %), one customer in a hundred holding credit; one run invoices them all (invoice, line,
  * tax, gapless number, ledger transaction, {@code invoice.finalized} in the outbox, credit applied where there is some).
  * It times the run from its start to its completion, watches the heap meanwhile, checks what was written, and prints a
- * Markdown row for docs/benchmarks.md (also appended to {@code api/target/benchmark/billing-run.md}).
+ * Markdown row for docs/benchmarks.md (also appended to {@code api/target/benchmark/billing-run.md}): date, N, batch
+ * size, wall time, subscriptions a second, peak used heap, largest heap left after a collection (which bounds the live
+ * set), CPU seconds of this JVM (the application, and the embedded Kafka that the outbox relay publishes to meanwhile)
+ * and of PostgreSQL, and the machine's load average before and after. The CPU figures hold even when other work slows
+ * the machine down. {@code -Dbenchmark.explain=true} also writes the plans of the hot statements to
+ * {@code api/target/benchmark/explain-N.txt}.
  *
  * <p>Not part of the normal suite (the name matches none of surefire's includes); run it with the {@code benchmark}
  * profile, see docs/benchmarks.md. {@code -Dbenchmark.subscriptions=10000,50000,100000} picks the sizes, each in a
- * tenant of its own. Only correctness is asserted: speed is recorded, never asserted.
+ * tenant of its own; {@code -Dbenchmark.batch-size} the subscriptions per transaction (the application's default
+ * otherwise, not the tests' tiny one). Only correctness is asserted: speed is recorded, never asserted.
  */
 @HostrailIntegrationTest
 class BillingRunBenchmark {
@@ -57,99 +66,108 @@ class BillingRunBenchmark {
     @Autowired DatabaseClient database;
     @Autowired BillingRunService billingRuns;
 
-    @TestFactory
-    Stream<DynamicTest> billingRun() {
-        return Arrays.stream(System.getProperty("benchmark.subscriptions", "10000").split(","))
-                .map(String::strip).filter(size -> !size.isEmpty()).map(Integer::parseInt)
-                .map(size -> DynamicTest.dynamicTest(size + " subscriptions", () -> measure(size)));
+    @DynamicPropertySource
+    static void batchSize(DynamicPropertyRegistry properties) {
+        properties.add("hostrail.billing.batch-size", BillingRunBenchmark::batchSize);
     }
 
-    private void measure(int subscriptions) throws IOException {
-        int customers = Math.max(1, subscriptions / SUBSCRIPTIONS_PER_CUSTOMER);
+    /**
+     * A warm-up run first ({@code -Dbenchmark.warmup}, 5,000 subscriptions unless set; 0 for none), recorded but marked
+     * as such: the JIT compiles the billing path and the code it calls, which a server that has been up a while has
+     * long done; measured cold, a short run also pays for that compilation.
+     */
+    @TestFactory
+    Stream<DynamicTest> billingRun() {
+        int warmup = Integer.getInteger("benchmark.warmup", 5_000);
+        Stream<DynamicTest> warm = warmup <= 0 ? Stream.empty()
+                : Stream.of(DynamicTest.dynamicTest("warm-up: " + warmup + " subscriptions", () -> measure(warmup, true)));
+        return Stream.concat(warm, Arrays.stream(System.getProperty("benchmark.subscriptions", "10000").split(","))
+                .map(String::strip).filter(size -> !size.isEmpty()).map(Integer::parseInt)
+                .map(size -> DynamicTest.dynamicTest(size + " subscriptions", () -> measure(size, false))));
+    }
+
+    /** What a timed run used. */
+    private record Measurement(BillingRun run, double seconds, long peakHeap, long peakAfterGc, double jvmCpu,
+            double postgresCpu, double loadBefore, double loadAfter) {
+    }
+
+    private void measure(int subscriptions, boolean warmup) throws IOException {
+        String tenantId = newTenantId();
+        long credited = seed(tenantId, subscriptions);
+        boolean explain = !warmup && Boolean.getBoolean("benchmark.explain");
+        StringBuilder plans = new StringBuilder();
+        if (explain) {
+            explainBeforeRun(tenantId, plans);
+        }
+
+        Measurement measured = time(new TenantId(UUID.fromString(tenantId)));
+
+        assertThat(measured.run()).isNotNull();
+        assertThat(measured.run().status()).as("last error: %s", measured.run().lastError())
+                .isEqualTo(BillingRun.Status.COMPLETED);
+        assertThat(measured.run().progress()).isEqualTo(new BillingRun.Progress(0, 0, subscriptions, 0, 0));
+        verifyWritten(tenantId, subscriptions, credited);
+        if (explain) {
+            explainAfterRun(tenantId, plans);
+            write("explain-" + subscriptions + ".txt", plans.toString(), false);
+        }
+        String row = String.format(Locale.ROOT,
+                "| %s | %,d%s | %d | %.1f s | %,.0f | %d MiB | %d MiB | %.0f s | %.0f s | %.2f → %.2f |",
+                LocalDate.now(ZoneOffset.UTC), subscriptions, warmup ? " (warm-up)" : "", batchSize(),
+                measured.seconds(), subscriptions / measured.seconds(), mib(measured.peakHeap()),
+                mib(measured.peakAfterGc()), measured.jvmCpu(), measured.postgresCpu(), measured.loadBefore(),
+                measured.loadAfter());
+        System.out.println("BENCHMARK " + row);
+        write("billing-run.md", row + System.lineSeparator(), true);
+    }
+
+    private String newTenantId() {
         String tenant = newTenant(bootstrap, PASSWORD);
         String token = accessToken(http, tenant, "owner@" + tenant + ".test", PASSWORD);
         String tenantId = (String) http.get().uri("/api/v1/auth/me").headers(h -> h.setBearerAuth(token)).exchange()
                 .expectBody(Map.class).returnResult().getResponseBody().get("tenantId");
         post(token, "/api/v1/tax-rules", Map.of("name", "Umsatzsteuer", "country", "DE", "percent", "19"));
-        String product = (String) post(token, "/api/v1/products", new HashMap<>(Map.of("kind", "service",
-                "name", "Hosting Pro", "prices", List.of(Map.of("cycle", "monthly", "currency", "EUR", "amount", "9.99")))))
-                .get("id");
+        post(token, "/api/v1/products", new HashMap<>(Map.of("kind", "service", "name", "Hosting Pro",
+                "prices", List.of(Map.of("cycle", "monthly", "currency", "EUR", "amount", "9.99")))));
+        return tenantId;
+    }
 
-        long seedStart = System.nanoTime();
-        seed(tenantId, product, customers, subscriptions);
-        Duration seeding = Duration.ofNanos(System.nanoTime() - seedStart);
-        long credited = count(tenantId, "SELECT count(*) AS n FROM ledger_transaction WHERE kind = 'manual_credit'");
+    /** Set-based, so seeding 100,000 takes seconds; returns how many customers hold credit. */
+    private long seed(String tenantId, int subscriptions) {
+        BillingFixtures fixtures = new BillingFixtures(database, tenantId);
+        String product = fixtures.value("SELECT id FROM product");
+        fixtures.customers(Math.max(1, subscriptions / SUBSCRIPTIONS_PER_CUSTOMER), "DE");
+        long credited = fixtures.credit(ONE_CUSTOMER_IN_WITH_CREDIT, CREDIT_MINOR);
+        fixtures.monthlySubscriptions(product, subscriptions);
+        return credited;
+    }
 
-        TenantId owner = new TenantId(UUID.fromString(tenantId));
+    /** A scheduled run of the tenant from its start to its completion, with the heap and the CPU watched. */
+    private Measurement time(TenantId tenant) {
         System.gc();
-        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        double loadBefore = os.getSystemLoadAverage();
+        ProcessHandle postgres = postmaster();
+        Map<Long, Duration> postgresBefore = cpuByProcess(postgres);
+        long jvmCpuBefore = os.getProcessCpuTime();
         BillingRun done;
         long elapsedNanos;
         HeapSampler heap = new HeapSampler();
         try (heap) {
             long start = System.nanoTime();
-            done = billingRuns.startScheduled(owner).flatMap(billingRuns::execute).block(Duration.ofMinutes(30));
+            done = billingRuns.startScheduled(tenant).flatMap(billingRuns::execute).block(Duration.ofMinutes(30));
             elapsedNanos = System.nanoTime() - start;
         }
-        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-
-        assertThat(done).isNotNull();
-        assertThat(done.status()).as("last error: %s", done.lastError()).isEqualTo(BillingRun.Status.COMPLETED);
-        assertThat(done.progress()).isEqualTo(new BillingRun.Progress(0, 0, subscriptions, 0, 0));
-        verifyWritten(tenantId, subscriptions, credited);
-
-        double seconds = elapsedNanos / 1e9;
-        String row = String.format(Locale.ROOT, "| %s | %,d | %.1f s | %,.0f | %d MiB | %d MiB | %d | %.2f → %.2f | seeding %.1f s |",
-                LocalDate.now(ZoneOffset.UTC), subscriptions, seconds, subscriptions / seconds, mib(heap.peakUsedBytes()),
-                mib(heap.peakAfterGcBytes()), heap.collections(), loadBefore, loadAfter, seeding.toMillis() / 1e3);
-        System.out.println("BENCHMARK " + row);
-        Path results = Path.of("target", "benchmark", "billing-run.md");
-        Files.createDirectories(results.getParent());
-        Files.writeString(results, row + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return new Measurement(done, elapsedNanos / 1e9, heap.peakUsedBytes(), heap.peakAfterGcBytes(),
+                (os.getProcessCpuTime() - jvmCpuBefore) / 1e9, cpuSince(postgres, postgresBefore), loadBefore,
+                os.getSystemLoadAverage());
     }
 
-    /**
-     * Set-based, so seeding 100,000 takes seconds: customers with a German billing address, one in a hundred with
-     * 25.00 of credit (a balanced manual credit), and monthly subscriptions whose current period ends between one
-     * hour and thirteen days from now, already billed through its end: the next period is due within the 14 days'
-     * lead. Their anchors spread over seconds and days, as orders do.
-     */
-    private void seed(String tenantId, String product, int customers, int subscriptions) {
-        sql(tenantId, """
-                INSERT INTO customer (id, tenant_id, name, email, currency, language, status, address_line1, address_city,
-                    address_postal_code, address_country, contacts, created_at, updated_at)
-                SELECT uuidv7(), '%1$s', 'Customer ' || g, 'billing-' || g || '@bench.example', 'EUR', 'de', 'active',
-                    'Hauptstraße ' || g, 'Berlin', '10115', 'DE', '[]', now(), now()
-                FROM generate_series(1, %2$d) g;
-                """.formatted(tenantId, customers));
-        sql(tenantId, """
-                WITH credited AS MATERIALIZED (
-                    SELECT id AS customer_id, uuidv7() AS transaction_id
-                    FROM (SELECT id, row_number() OVER (ORDER BY id) AS k FROM customer WHERE tenant_id = '%1$s') c
-                    WHERE k %% %2$d = 1),
-                header AS (
-                    INSERT INTO ledger_transaction (id, tenant_id, kind, customer_id, description, occurred_at)
-                    SELECT transaction_id, '%1$s', 'manual_credit', customer_id, 'Prepaid', now() FROM credited
-                    RETURNING id, customer_id)
-                INSERT INTO ledger_entry (tenant_id, transaction_id, account, customer_id, currency, debit_minor, credit_minor)
-                SELECT '%1$s', header.id, side.account, header.customer_id, 'EUR', side.debit, side.credit
-                FROM header CROSS JOIN (VALUES ('credit_adjustments', %3$d, 0), ('customer_credit', 0, %3$d))
-                    AS side (account, debit, credit);
-                """.formatted(tenantId, ONE_CUSTOMER_IN_WITH_CREDIT, CREDIT_MINOR));
-        sql(tenantId, """
-                WITH c AS MATERIALIZED (
-                    SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM customer WHERE tenant_id = '%1$s'),
-                s AS (
-                    SELECT g, date_trunc('second', now()) - interval '1 month' + interval '1 hour'
-                        + (g %% 13) * interval '1 day' + (g %% 86400) * interval '1 second' AS anchor
-                    FROM generate_series(0, %4$d - 1) g)
-                INSERT INTO subscription (id, tenant_id, customer_id, product_id, cycle, currency, status, quantity, options,
-                    anchor, period_start, period_end, billed_through, cancel_at_period_end, created_at, updated_at, version)
-                SELECT uuidv7(), '%1$s', c.id, '%2$s', 'monthly', 'EUR', 'active', 1, '[]', s.anchor, s.anchor,
-                    s.anchor + interval '1 month', s.anchor + interval '1 month', false, s.anchor, now(), 0
-                FROM s JOIN c ON c.k = s.g %% %3$d;
-                """.formatted(tenantId, product, customers, subscriptions));
-        sql(tenantId, "ANALYZE customer; ANALYZE subscription; ANALYZE ledger_entry; ANALYZE ledger_transaction;");
+    private static void write(String name, String text, boolean append) throws IOException {
+        Path file = Path.of("target", "benchmark", name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text, StandardOpenOption.CREATE,
+                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     private void verifyWritten(String tenantId, int subscriptions, long credited) {
@@ -197,22 +215,101 @@ class BillingRunBenchmark {
                 .isEqualTo(credited * (CREDIT_MINOR / INVOICE_TOTAL_MINOR));
     }
 
+    /** Plans of the locking due-subscription scan on the seeded tables: the first batch, and one halfway through. */
+    private void explainBeforeRun(String tenantId, StringBuilder plans) {
+        String due = """
+                SELECT id, billed_through FROM subscription WHERE tenant_id = '%1$s'
+                    AND status IN ('active', 'suspended') AND NOT cancel_at_period_end
+                    AND billed_through <= now() + interval '14 days' %2$s
+                ORDER BY billed_through, id LIMIT %3$d FOR NO KEY UPDATE SKIP LOCKED
+                """;
+        plans.append(explain(tenantId, "Due subscriptions, first batch locked", due.formatted(tenantId, "", batchSize())));
+        plans.append(explain(tenantId, "Due subscriptions, a batch halfway through locked", due.formatted(tenantId,
+                "AND (billed_through, id) > (now() + interval '7 days', '00000000-0000-0000-0000-000000000000')",
+                batchSize())));
+    }
+
+    /**
+     * Plans of the run's hot statements with the tables as the run left them: the credit lookup for a batch's
+     * customers, and the triggers and foreign-key checks a batch's ledger entries and invoice lines set off. Each runs in
+     * a transaction that is rolled back.
+     */
+    private void explainAfterRun(String tenantId, StringBuilder plans) {
+        plans.append(explain(tenantId, "Credit of a batch's customers", """
+                SELECT customer_id, account, currency, sum(debit_minor) AS debits, sum(credit_minor) AS credits
+                FROM ledger_entry WHERE tenant_id = '%1$s' AND account = 'customer_credit'
+                    AND customer_id = ANY(ARRAY(SELECT id FROM customer WHERE tenant_id = '%1$s' ORDER BY id LIMIT %2$d))
+                GROUP BY customer_id, account, currency
+                """.formatted(tenantId, Math.max(1, batchSize() / SUBSCRIPTIONS_PER_CUSTOMER))));
+        plans.append(explain(tenantId, "A batch's ledger entries, with their balance check and foreign keys", """
+                WITH header AS (
+                    INSERT INTO ledger_transaction (id, tenant_id, kind, customer_id, description, occurred_at)
+                    SELECT uuidv7(), '%1$s', 'invoice_issued', c.id, 'Explained', now()
+                    FROM customer c CROSS JOIN generate_series(1, %3$d) WHERE c.tenant_id = '%1$s'
+                    LIMIT %2$d RETURNING id, customer_id)
+                INSERT INTO ledger_entry (tenant_id, transaction_id, account, customer_id, currency, debit_minor,
+                    credit_minor)
+                SELECT '%1$s', header.id, side.account, header.customer_id, 'EUR', side.debit, side.credit
+                FROM header CROSS JOIN (VALUES ('accounts_receivable', 1189, 0), ('revenue', 0, 999),
+                    ('tax_payable', 0, 190)) AS side (account, debit, credit)
+                """.formatted(tenantId, batchSize(), SUBSCRIPTIONS_PER_CUSTOMER)));
+        plans.append(explain(tenantId, "A batch's invoice lines, with the check that their invoices are drafts", """
+                WITH draft AS (
+                    INSERT INTO invoice (id, tenant_id, customer_id, status, currency, tax_basis, tax_rounding,
+                        subtotal_minor, discount_minor, tax_minor, total_minor, credit_applied_minor, amount_paid_minor,
+                        created_at, updated_at, version)
+                    SELECT uuidv7(), '%1$s', c.id, 'draft', 'EUR', 'exclusive', 'per_line', 999, 0, 190, 1189, 0, 0,
+                        now(), now(), 0
+                    FROM customer c CROSS JOIN generate_series(1, %3$d) WHERE c.tenant_id = '%1$s'
+                    LIMIT %2$d RETURNING id)
+                INSERT INTO invoice_line (id, tenant_id, invoice_id, position, description, quantity, unit_price_minor,
+                    discount_minor, net_minor, tax_minor, total_minor)
+                SELECT uuidv7(), '%1$s', draft.id, 0, 'Explained', 1, 999, 0, 999, 190, 1189 FROM draft
+                """.formatted(tenantId, batchSize(), SUBSCRIPTIONS_PER_CUSTOMER)));
+    }
+
+    private String explain(String tenantId, String title, String statement) {
+        List<String> plan = database.sql("BEGIN;\nSET LOCAL hostrail.tenant_id = '" + tenantId + "';\n"
+                        + "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement + ";\nROLLBACK;")
+                .map(row -> row.get(0, String.class)).all().collectList().block(Duration.ofMinutes(2));
+        return "## " + title + "\n\n" + String.join("\n", plan) + "\n\n";
+    }
+
+    private static int batchSize() {
+        return Integer.getInteger("benchmark.batch-size", BillingRunService.DEFAULT_BATCH);
+    }
+
     private Map<?, ?> post(String token, String uri, Object body) {
         return http.post().uri(uri).headers(h -> h.setBearerAuth(token)).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body).exchange().expectStatus().isCreated().expectBody(Map.class).returnResult()
                 .getResponseBody();
     }
 
-    /** One simple query is one transaction, so the tenant set first applies to the statements after it. */
-    private void sql(String tenantId, String statements) {
-        database.sql("SET LOCAL hostrail.tenant_id = '" + tenantId + "';\n" + statements).then()
-                .block(Duration.ofMinutes(5));
+    private long count(String tenantId, String query) {
+        return new BillingFixtures(database, tenantId).count(query);
     }
 
-    private long count(String tenantId, String query) {
-        Long n = database.sql("SET LOCAL hostrail.tenant_id = '" + tenantId + "';\n" + query)
-                .map(row -> row.get("n", Long.class)).one().block(Duration.ofMinutes(2));
-        return n == null ? 0 : n;
+    /** The PostgreSQL server the application uses: the parent of the backend serving this connection. */
+    private ProcessHandle postmaster() {
+        Integer backend = database.sql("SELECT pg_backend_pid() AS pid").map(row -> row.get("pid", Integer.class)).one()
+                .block(Duration.ofSeconds(10));
+        return ProcessHandle.of(backend).flatMap(ProcessHandle::parent)
+                .orElseThrow(() -> new IllegalStateException("PostgreSQL runs out of sight of this JVM"));
+    }
+
+    /** CPU time so far of the server and each of its processes (backends, writers, autovacuum). */
+    private static Map<Long, Duration> cpuByProcess(ProcessHandle postmaster) {
+        Map<Long, Duration> cpu = new HashMap<>();
+        Stream.concat(Stream.of(postmaster), postmaster.descendants()).forEach(process ->
+                process.info().totalCpuDuration().ifPresent(used -> cpu.put(process.pid(), used)));
+        return cpu;
+    }
+
+    /** Seconds of CPU the server used since {@code before}; processes started since count from zero. */
+    private static double cpuSince(ProcessHandle postmaster, Map<Long, Duration> before) {
+        return cpuByProcess(postmaster).entrySet().stream()
+                .mapToLong(now -> now.getValue().minus(before.getOrDefault(now.getKey(), Duration.ZERO)).toMillis())
+                .sum() / 1e3;
     }
 
     private static long mib(long bytes) {

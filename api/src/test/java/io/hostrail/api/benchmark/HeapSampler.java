@@ -3,9 +3,11 @@ package io.hostrail.api.benchmark;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
@@ -15,7 +17,8 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * Watches the heap while a benchmark runs: the highest used heap seen (sampled), and the highest heap still in use
- * right after a garbage collection, which is the live set: what grows when work is loaded rather than streamed.
+ * right after a garbage collection. The latter bounds the live set from above (a young collection leaves the old
+ * generation's garbage in place): it is what grows when work is loaded rather than streamed.
  */
 final class HeapSampler implements AutoCloseable {
 
@@ -23,7 +26,6 @@ final class HeapSampler implements AutoCloseable {
 
     private final AtomicLong peakUsed = new AtomicLong();
     private final AtomicLong peakAfterGc = new AtomicLong();
-    private final AtomicLong collections = new AtomicLong();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onGc;
     private final Thread sampler;
@@ -56,11 +58,10 @@ final class HeapSampler implements AutoCloseable {
         long after = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(MemoryUsage::getUsed).sum();
         // Only heap pools count; metaspace and code cache are reported too but are not the heap.
         long nonHeap = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(pool -> pool.getType() == java.lang.management.MemoryType.NON_HEAP)
+                .filter(pool -> pool.getType() == MemoryType.NON_HEAP)
                 .map(pool -> info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName()))
-                .filter(java.util.Objects::nonNull).mapToLong(MemoryUsage::getUsed).sum();
+                .filter(Objects::nonNull).mapToLong(MemoryUsage::getUsed).sum();
         peakAfterGc.accumulateAndGet(after - nonHeap, Math::max);
-        collections.incrementAndGet();
     }
 
     long peakUsedBytes() {
@@ -70,10 +71,6 @@ final class HeapSampler implements AutoCloseable {
     /** The largest live set seen after a collection during the run; 0 when no collection happened. */
     long peakAfterGcBytes() {
         return peakAfterGc.get();
-    }
-
-    long collections() {
-        return collections.get();
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.hostrail.billingrun.model.BillingRun.Progress;
 import io.hostrail.billingrun.port.out.BillingRuns;
 import io.hostrail.identity.model.Principal;
 import io.hostrail.identity.service.Actors;
+import io.hostrail.invoice.service.InvoiceService;
 import io.hostrail.settings.service.BillingSettingsService;
 import io.hostrail.shared.error.DomainException;
 import io.hostrail.shared.error.ErrorCode;
@@ -19,28 +20,33 @@ import io.hostrail.shared.port.out.UnitOfWork;
 import io.hostrail.subscription.port.out.Subscriptions;
 import io.hostrail.subscription.port.out.Subscriptions.Due;
 import io.hostrail.subscription.service.SubscriptionService;
+import io.hostrail.subscription.service.SubscriptionService.Invoiced;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The billing run: renews the periods that ended, then invoices every period that starts within the tenant's
- * renewal lead days, each subscription in a transaction of its own that locks it first. Safe with several runs at
- * once, on one instance or many: a subscription another run holds is skipped (that run bills it), one billed
- * meanwhile is no longer due, and the unique (subscription, period) key refuses a second invoice whatever else
- * happens. A run that dies leaves nothing half done; the next run picks up where it stopped.
+ * The billing run: renews the periods that ended, each subscription in a transaction of its own, then invoices every
+ * period that starts within the tenant's renewal lead days, a batch of subscriptions per transaction that locks them
+ * first (see ADR 0008). Safe with several runs at once, on one instance or many: a subscription another run holds is
+ * skipped (that run bills it), one billed meanwhile is no longer due, and the unique (subscription, period) key refuses
+ * a second invoice whatever else happens. A run that dies leaves nothing half done; the next run picks up where it
+ * stopped.
  */
 public final class BillingRunService {
 
     public static final ErrorCode NOT_FOUND = ErrorCode.notFound("billing_run.not_found");
     static final int PAGE = 200;
+    /** Subscriptions invoiced per transaction unless configured otherwise. */
+    public static final int DEFAULT_BATCH = 500;
     /** A safety net against a subscription that somehow stays due after being billed. */
     static final int MAX_PASSES = 1_000;
     static final Actor ACTOR = Actor.system("billing-run");
@@ -55,10 +61,14 @@ public final class BillingRunService {
     private final IdGenerator ids;
     private final Clock clock;
     private final String instanceId;
+    private final int batchSize;
 
     public BillingRunService(BillingRuns runs, Subscriptions subscriptions, SubscriptionService subscriptionService,
             BillingSettingsService settings, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit,
-            IdGenerator ids, Clock clock, String instanceId) {
+            IdGenerator ids, Clock clock, String instanceId, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize: at least 1");
+        }
         this.runs = runs;
         this.subscriptions = subscriptions;
         this.subscriptionService = subscriptionService;
@@ -69,6 +79,7 @@ public final class BillingRunService {
         this.ids = ids;
         this.clock = clock;
         this.instanceId = instanceId;
+        this.batchSize = batchSize;
     }
 
     /** Records a run a user asked for, as of now; {@link #execute} then does the work. */
@@ -142,49 +153,104 @@ public final class BillingRunService {
     }
 
     /**
-     * Invoices every due period, page by page; a subscription far behind has several, so passes repeat while the
+     * Invoices every due period, batch by batch; a subscription far behind has several, so passes repeat while the
      * last one invoiced anything. A subscription that failed is not tried again in the same run.
      */
     private Mono<Void> invoicingPasses(BillingRun run, int pass, Set<UUID> failed) {
         if (pass >= MAX_PASSES) {
             return Mono.error(new IllegalStateException("subscriptions stayed due after " + MAX_PASSES + " passes"));
         }
-        TenantId tenant = run.tenant();
-        return duePage(run, null)
-                .expand(page -> page.size() < PAGE ? Mono.empty() : duePage(run, page.getLast()))
-                .concatMapIterable(page -> page)
-                .filter(due -> !failed.contains(due.subscription().id()))
-                .concatMap(due -> invoiceOne(run, due).onErrorResume(error -> {
-                    failed.add(due.subscription().id());
-                    return recordFailure(run, due.subscription().id(), error).thenReturn(false);
-                }))
-                // Not any(): it cancels the pass at the first invoice, so each pass billed one subscription.
-                .reduce(false, (invoicedAny, invoiced) -> invoicedAny || invoiced)
+        return invoiceBatch(run, null, failed)
+                .expand(batch -> batch.locked() < batchSize ? Mono.empty() : invoiceBatch(run, batch.last(), failed))
+                // Not any(): it would cancel the pass at the first batch that invoiced something.
+                .reduce(false, (invoicedAny, batch) -> invoicedAny || batch.invoiced() > 0)
                 .flatMap(invoicedAny -> invoicedAny ? invoicingPasses(run, pass + 1, failed) : Mono.empty());
+    }
+
+    /**
+     * What a batch did: how many subscriptions it locked, the last of them (the next batch starts after it), and how
+     * many it invoiced.
+     */
+    private record Batch(int locked, Due last, int invoiced) {
+    }
+
+    /**
+     * One transaction: locks the next due subscriptions after {@code after} that no one else holds, invoices them, and
+     * counts and audits what it did. A failure of the transaction itself, which rolls it all back, is not blamed on
+     * every subscription in it: they are billed again one per transaction, so only the culprit fails.
+     */
+    private Mono<Batch> invoiceBatch(BillingRun run, Due after, Set<UUID> failed) {
+        List<Due> locked = new ArrayList<>();
+        return unitOfWork.inTransaction(() -> subscriptions.lockDue(run.tenant(), run.horizon(),
+                        after == null ? null : after.billedThrough(), after == null ? null : after.subscription().id(),
+                        batchSize)
+                        .collectList()
+                        .flatMap(due -> {
+                            locked.addAll(due);
+                            return invoiceLocked(run, due.stream()
+                                    .filter(one -> !failed.contains(one.subscription().id())).toList());
+                        }))
+                .map(invoiced -> {
+                    failed.addAll(invoiced.failures().keySet());
+                    return invoiced.issued().size();
+                })
+                .onErrorResume(error -> locked.isEmpty() ? Mono.error(error) : oneByOne(run, locked, failed))
+                .map(invoiced -> new Batch(locked.size(), locked.isEmpty() ? after : locked.getLast(), invoiced));
+    }
+
+    /** The fallback for a batch that failed as a whole: each of its subscriptions in a transaction of its own. */
+    private Mono<Integer> oneByOne(BillingRun run, List<Due> batch, Set<UUID> failed) {
+        TenantId tenant = run.tenant();
+        return Flux.fromIterable(batch)
+                .map(due -> due.subscription().id())
+                .filter(id -> !failed.contains(id))
+                .concatMap(id -> unitOfWork.inTransaction(() -> subscriptions.lockIfDue(tenant, id, run.horizon())
+                                .flatMap(due -> invoiceLocked(run, List.of(due))))
+                        .map(invoiced -> {
+                            failed.addAll(invoiced.failures().keySet());
+                            return invoiced.issued().size();
+                        })
+                        .onErrorResume(error -> {
+                            failed.add(id);
+                            return recordFailure(run, id, error).thenReturn(0);
+                        }))
+                .reduce(0, Integer::sum);
+    }
+
+    /**
+     * Invoices the locked subscriptions inside the caller's transaction, with the counts, the failures and one audit
+     * record for the batch (not one per invoice: see ADR 0008), so all of it commits or none.
+     */
+    private Mono<Invoiced> invoiceLocked(BillingRun run, List<Due> due) {
+        if (due.isEmpty()) {
+            return Mono.just(Invoiced.NOTHING);
+        }
+        TenantId tenant = run.tenant();
+        return subscriptionService.invoiceNextPeriodsInTransaction(due).flatMap(invoiced -> {
+            Instant now = clock.instant();
+            List<InvoiceService.Issued> issued = invoiced.issued();
+            return Flux.fromIterable(invoiced.failures().entrySet())
+                    .concatMap(failure -> runs.fail(tenant, run.id(), failure.getKey(), message(failure.getValue()), now))
+                    .then(runs.count(tenant, run.id(), new Progress(0, 0, issued.size(), invoiced.skipped(),
+                            invoiced.failures().size()), now))
+                    .then(issued.isEmpty() ? Mono.empty() : audit.record(tenant, ACTOR, "billing_run.invoiced",
+                            "billing_run", run.id().toString(), Map.of(), summary(issued)).then())
+                    .thenReturn(invoiced);
+        });
+    }
+
+    /** What an audit record of a batch says: how many invoices, and their numbers, which one block holds. */
+    private static Map<String, String> summary(List<InvoiceService.Issued> issued) {
+        long credited = issued.stream().filter(one -> one.creditTransactionId() != null).count();
+        return Map.of("invoices", Integer.toString(issued.size()),
+                "numbers", issued.getFirst().invoice().number() + " to " + issued.getLast().invoice().number(),
+                "creditApplied", Long.toString(credited));
     }
 
     /** Pages are read in transactions of their own: the tenant's rows are visible only inside one. */
     private Mono<List<UUID>> endedPage(BillingRun run, UUID after) {
         return unitOfWork.inTransactionMany(() -> subscriptions.periodEnded(run.tenant(), run.asOf(), after, PAGE))
                 .collectList();
-    }
-
-    private Mono<List<Due>> duePage(BillingRun run, Due after) {
-        return unitOfWork.inTransactionMany(() -> subscriptions.dueForInvoicing(run.tenant(), run.horizon(),
-                after == null ? null : after.billedThrough(), after == null ? null : after.subscription().id(), PAGE))
-                .collectList();
-    }
-
-    /** True when it invoiced a period; false when there was nothing left to bill or another run held it. */
-    private Mono<Boolean> invoiceOne(BillingRun run, Due candidate) {
-        TenantId tenant = run.tenant();
-        return unitOfWork.inTransaction(() -> subscriptions.lockIfDue(tenant, candidate.subscription().id(), run.horizon())
-                .flatMap(due -> subscriptionService.invoiceNextPeriodInTransaction(ACTOR, due)
-                        .flatMap(invoice -> runs.count(tenant, run.id(), new Progress(0, 0, 1, 0, 0), clock.instant())
-                                .thenReturn(true))
-                        .switchIfEmpty(Mono.defer(() -> runs.count(tenant, run.id(), new Progress(0, 0, 0, 1, 0),
-                                clock.instant()).thenReturn(false)))))
-                .defaultIfEmpty(false);
     }
 
     /**
@@ -201,7 +267,12 @@ public final class BillingRunService {
                 .then(runs.count(run.tenant(), run.id(), new Progress(0, 0, 0, 0, 1), clock.instant())));
     }
 
-    private static String message(Throwable error) {
+    /** Why, in a line: a wrapped failure (the database's, say) in the words of its root cause, not its wrapper's. */
+    private static String message(Throwable failure) {
+        Throwable error = failure;
+        while (!(error instanceof DomainException) && error.getCause() != null && error.getCause() != error) {
+            error = error.getCause();
+        }
         String message = error.getMessage() == null ? error.toString() : error.getMessage();
         if (error instanceof DomainException domain && !domain.violations().isEmpty()) {
             message = message + " " + domain.violations();

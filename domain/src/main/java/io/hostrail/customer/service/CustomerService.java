@@ -24,6 +24,7 @@ import io.hostrail.shared.port.out.UnitOfWork;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,6 +128,14 @@ public final class CustomerService {
     /** The customer, locked for moving money until the caller's transaction ends; for work no user asked for. */
     public Mono<Customer> lockedForBilling(io.hostrail.shared.model.TenantId tenant, UUID id) {
         return customers.findForBilling(tenant, id).switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    /**
+     * The customers, locked for moving money as {@link #lockedForBilling(io.hostrail.shared.model.TenantId, UUID)}
+     * does, in id order; for batches. Ids of no customer are left out.
+     */
+    public Flux<Customer> lockedForBilling(io.hostrail.shared.model.TenantId tenant, Collection<UUID> ids) {
+        return ids.isEmpty() ? Flux.empty() : customers.findForBilling(tenant, ids);
     }
 
     /** Staff: the tenant's customers, filtered; a client user: its own customer only. */

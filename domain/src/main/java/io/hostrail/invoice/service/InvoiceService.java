@@ -30,15 +30,21 @@ import io.hostrail.settings.service.BillingSettingsService;
 import io.hostrail.shared.error.DomainException;
 import io.hostrail.shared.error.ErrorCode;
 import io.hostrail.shared.error.FieldErrors;
+import io.hostrail.shared.event.DomainEvent;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.model.Money;
 import io.hostrail.shared.model.TenantId;
 import io.hostrail.shared.port.out.DomainEvents;
 import io.hostrail.shared.port.out.UnitOfWork;
+import io.hostrail.tax.model.TaxRule;
 import io.hostrail.tax.service.TaxService;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,31 +199,113 @@ public final class InvoiceService {
                 .flatMap(customer -> taxes.taxationFor(tenantSettings, customer)
                         .map(taxation -> InvoicePricing.price(customer.currency(),
                                 draft.pricing().lines().stream().map(InvoiceLine::draft).toList(), taxation, ids::newId))
-                        .flatMap(pricing -> number(tenant, tenantSettings, now)
-                                .map(number -> draft.finalized(number, pricing, now)))
+                        .flatMap(pricing -> numbers(tenant, tenantSettings, now, 1)
+                                .map(first -> draft.finalized(number(tenantSettings, now, first), pricing, now)))
                         .flatMap(issued -> store(issued, draft.version()))
-                        .flatMap(issued -> record(InvoiceMovements.issued(issued, ids.newId(), now))
-                                .then(events.record(tenant, new InvoiceFinalized(issued.id(), issued.number(),
-                                        issued.customerId(), issued.currency().getCurrencyCode(),
-                                        issued.pricing().total().minorUnits(), issued.pricing().taxTotal().minorUnits(),
-                                        issued.amountDue().minorUnits(), issued.dueAt())))
+                        .flatMap(issued -> ledger.recordAll(issueMovement(issued))
+                                .then(events.recordAll(tenant, issueEvents(issued)))
                                 .then(audit.record(tenant, actor, "invoice.finalized", "invoice", issued.id().toString(),
                                         Map.of(), summary(issued)))
-                                .then(issued.status() == InvoiceStatus.PAID ? paid(issued) : Mono.empty())
                                 .then(tenantSettings.applyCreditAutomatically() && issued.status() == InvoiceStatus.OPEN
                                         ? spendCredit(tenant, actor, customer, issued, null, true) : Mono.just(issued)))));
     }
 
     /**
-     * Drafts and finalizes an invoice in one go, inside the caller's unit of work: what subscriptions and the billing
-     * run issue. The customer must already be locked for billing by the caller ({@link CustomerService#lockedForBilling}).
+     * Drafts and finalizes an invoice in one go, inside the caller's unit of work: a subscription's first invoice. The
+     * customer must already be locked for billing by the caller ({@link CustomerService#lockedForBilling}).
      */
     public Mono<Invoice> issueInTransaction(TenantId tenant, Actor actor, Customer customer, UUID invoiceId,
             List<InvoiceLine.Draft> lines, Instant dueAt, String memo) {
-        return price(customer, lines)
-                .flatMap(pricing -> invoices.insert(Invoice.draft(invoiceId, tenant, customer.id(), customer.currency(),
-                        pricing, memo, dueAt, clock.instant())))
-                .flatMap(draft -> finalizeInTransaction(tenant, actor, draft));
+        return issueTerms(tenant)
+                .flatMap(terms -> Mono.fromCallable(() -> priced(terms, customer, invoiceId, lines, dueAt, memo))
+                        .flatMap(draft -> issueAllInTransaction(terms, List.of(draft), List.of(customer))))
+                .map(List::getFirst)
+                .flatMap(issued -> audit.record(tenant, actor, "invoice.finalized", "invoice", invoiceId.toString(),
+                                Map.of(), summary(issued.finalized()))
+                        .then(issued.creditTransactionId() == null ? Mono.empty()
+                                : auditCreditApplied(actor, issued.invoice(), issued.invoice().creditApplied(),
+                                        issued.creditTransactionId()))
+                        .thenReturn(issued.invoice()));
+    }
+
+    /** A tenant's billing settings and tax rules, read once to price and issue many invoices alike. */
+    public record IssueTerms(TenantId tenant, BillingSettings settings, List<TaxRule> taxRules) {
+    }
+
+    /**
+     * An invoice issued by {@link #issueAllInTransaction}: as it was finalized, as it is now (credit may have been
+     * applied to it at once, by the ledger transaction named, or null when none was).
+     */
+    public record Issued(Invoice finalized, Invoice invoice, UUID creditTransactionId) {
+    }
+
+    public Mono<IssueTerms> issueTerms(TenantId tenant) {
+        return settings.current(tenant).zipWith(taxes.rules(tenant),
+                (tenantSettings, rules) -> new IssueTerms(tenant, tenantSettings, rules));
+    }
+
+    /**
+     * A draft of the lines for the customer, priced with its taxes under the terms; nothing is recorded, so it can be
+     * refused before anything is written.
+     *
+     * @throws DomainException          when the customer's tax place is unknown
+     * @throws IllegalArgumentException when the lines are not in the customer's currency
+     */
+    public Invoice priced(IssueTerms terms, Customer customer, UUID invoiceId, List<InvoiceLine.Draft> lines,
+            Instant dueAt, String memo) {
+        InvoicePricing pricing = InvoicePricing.price(customer.currency(), lines,
+                taxes.taxation(terms.settings(), customer, terms.taxRules()), ids::newId);
+        return Invoice.draft(invoiceId, terms.tenant(), customer.id(), customer.currency(), pricing, memo, dueAt,
+                clock.instant());
+    }
+
+    /**
+     * Issues priced drafts ({@link #priced}) together, inside the caller's unit of work, each exactly as finalizing a
+     * draft does it: the next gapless number (one block for all, in the drafts' order), the receivable, revenue and tax
+     * in the ledger, {@code invoice.finalized}, and the customer's credit spent on it when the tenant's settings say so.
+     * Every write is one statement for the whole batch. The customers must be locked for billing by the caller. No audit
+     * record: the caller records what it did, one per invoice or one per batch.
+     */
+    public Mono<List<Issued>> issueAllInTransaction(IssueTerms terms, List<Invoice> drafts, Collection<Customer> customers) {
+        if (drafts.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        TenantId tenant = terms.tenant();
+        BillingSettings tenantSettings = terms.settings();
+        Instant now = clock.instant();
+        Mono<Map<UUID, Money>> credits = tenantSettings.applyCreditAutomatically()
+                ? balances.creditsOf(tenant, customers) : Mono.just(Map.of());
+        return numbers(tenant, tenantSettings, now, drafts.size()).zipWith(credits).flatMap(found -> {
+            long first = found.getT1();
+            Map<UUID, Money> available = new HashMap<>(found.getT2());
+            List<Issued> issued = new ArrayList<>(drafts.size());
+            List<LedgerTransaction> movements = new ArrayList<>();
+            List<DomainEvent> recorded = new ArrayList<>();
+            for (int i = 0; i < drafts.size(); i++) {
+                Invoice draft = drafts.get(i);
+                if (draft.status() != InvoiceStatus.DRAFT) {
+                    return Mono.error(state(draft, "finalized again"));
+                }
+                Invoice finalized = draft.finalized(number(tenantSettings, now, first + i), draft.pricing(), now);
+                movements.addAll(issueMovement(finalized));
+                recorded.addAll(issueEvents(finalized));
+                Money credit = available.get(finalized.customerId());
+                Spend spend = null;
+                if (credit != null && credit.isPositive() && finalized.status() == InvoiceStatus.OPEN
+                        && credit.currency().equals(finalized.currency())) {
+                    spend = spend(finalized, min(credit, finalized.amountDue()));
+                    available.put(finalized.customerId(), credit.minus(spend.amount()));
+                    movements.add(spend.movement());
+                    recorded.addAll(spend.events());
+                }
+                issued.add(spend == null ? new Issued(finalized, finalized, null)
+                        : new Issued(finalized, spend.invoice(), spend.movement().id()));
+            }
+            return invoices.insertAll(issued.stream().map(Issued::invoice).toList())
+                    .then(ledger.recordAll(movements))
+                    .then(events.recordAll(tenant, recorded))
+                    .thenReturn(List.copyOf(issued));
+        });
     }
 
     /**
@@ -303,33 +391,74 @@ public final class InvoiceService {
                 return Mono.error(new DomainException(NO_CREDIT, "At most " + min(available, due)
                         + " of credit can be applied: the customer has " + available + " and " + due + " is due."));
             }
-            Money spend = wanted != null ? wanted : min(available, due);
-            Invoice credited = invoice.creditApplied(spend, clock.instant());
-            UUID transactionId = ids.newId();
-            LedgerTransaction movement = InvoiceMovements.creditApplied(invoice, spend, transactionId, clock.instant());
-            return store(credited, invoice.version())
-                    .flatMap(stored -> ledger.record(movement)
-                            .then(events.record(tenant, new InvoiceCreditApplied(stored.id(), stored.number(),
-                                    stored.customerId(), stored.currency().getCurrencyCode(), spend.minorUnits(),
-                                    stored.amountDue().minorUnits(), transactionId)))
-                            .then(audit.record(tenant, actor, "invoice.credit_applied", "invoice", stored.id().toString(),
-                                    Map.of(), Map.of("amount", spend.toString(), "transaction", transactionId.toString())))
-                            .then(stored.status() == InvoiceStatus.PAID ? paid(stored) : Mono.empty())
+            Spend spend = spend(invoice, wanted != null ? wanted : min(available, due));
+            return store(spend.invoice(), invoice.version())
+                    .flatMap(stored -> ledger.record(spend.movement())
+                            .then(events.recordAll(tenant, spend.events()))
+                            .then(auditCreditApplied(actor, stored, spend.amount(), spend.movement().id()))
                             .thenReturn(stored));
         });
     }
 
-    private Mono<Void> paid(Invoice invoice) {
-        return events.record(invoice.tenant(), new InvoicePaid(invoice.id(), invoice.number(), invoice.customerId(),
-                invoice.currency().getCurrencyCode(), invoice.pricing().total().minorUnits(), invoice.paidAt())).then();
+    /** Credit spent on an invoice: the invoice after it, the ledger movement and the events that say so. */
+    private record Spend(Invoice invoice, Money amount, LedgerTransaction movement, List<DomainEvent> events) {
+    }
+
+    private Spend spend(Invoice invoice, Money amount) {
+        Invoice credited = invoice.creditApplied(amount, clock.instant());
+        UUID customerId = invoice.customerId();
+        LedgerTransaction movement = InvoiceMovements.creditApplied(invoice, amount, ids.newId(), clock.instant());
+        List<DomainEvent> recorded = new ArrayList<>();
+        recorded.add(new InvoiceCreditApplied(credited.id(), credited.number(), customerId,
+                credited.currency().getCurrencyCode(), amount.minorUnits(), credited.amountDue().minorUnits(),
+                movement.id()));
+        if (credited.status() == InvoiceStatus.PAID) {
+            recorded.add(paidEvent(credited));
+        }
+        return new Spend(credited, amount, movement, recorded);
+    }
+
+    private Mono<Void> auditCreditApplied(Actor actor, Invoice invoice, Money amount, UUID transactionId) {
+        return audit.record(invoice.tenant(), actor, "invoice.credit_applied", "invoice", invoice.id().toString(), Map.of(),
+                Map.of("amount", amount.toString(), "transaction", transactionId.toString())).then();
+    }
+
+    private static InvoicePaid paidEvent(Invoice invoice) {
+        return new InvoicePaid(invoice.id(), invoice.number(), invoice.customerId(), invoice.currency().getCurrencyCode(),
+                invoice.pricing().total().minorUnits(), invoice.paidAt());
+    }
+
+    /** What finalizing publishes: {@code invoice.finalized}, and {@code invoice.paid} for one with nothing due. */
+    private static List<DomainEvent> issueEvents(Invoice issued) {
+        InvoiceFinalized finalized = new InvoiceFinalized(issued.id(), issued.number(), issued.customerId(),
+                issued.currency().getCurrencyCode(), issued.pricing().total().minorUnits(),
+                issued.pricing().taxTotal().minorUnits(), issued.amountDue().minorUnits(), issued.dueAt());
+        return issued.status() == InvoiceStatus.PAID ? List.of(finalized, paidEvent(issued)) : List.of(finalized);
     }
 
     private Mono<Void> record(java.util.Optional<LedgerTransaction> movement) {
         return movement.map(transaction -> ledger.record(transaction).then()).orElse(Mono.empty());
     }
 
+    /** The receivable, revenue and tax an issued invoice creates; nothing for a free one. */
+    private List<LedgerTransaction> issueMovement(Invoice invoice) {
+        return InvoiceMovements.issued(invoice, ids.newId(), clock.instant()).map(List::of).orElse(List.of());
+    }
+
     private Mono<String> number(TenantId tenant, BillingSettings tenantSettings, Instant at) {
         return sequences.nextNumber(tenant, DocumentSequences.Kind.INVOICE, tenantSettings.invoiceNumbers(), at);
+    }
+
+    /** Takes {@code count} gapless numbers of the scope {@code at} falls in, and returns the first. */
+    private Mono<Long> numbers(TenantId tenant, BillingSettings tenantSettings, Instant at, int count) {
+        ZonedDateTime issued = at.atZone(ZoneOffset.UTC);
+        return sequences.nextBlock(tenant, DocumentSequences.Kind.INVOICE,
+                tenantSettings.invoiceNumbers().sequenceScope(issued.getYear(), issued.getMonthValue()), count);
+    }
+
+    private static String number(BillingSettings tenantSettings, Instant at, long sequence) {
+        ZonedDateTime issued = at.atZone(ZoneOffset.UTC);
+        return tenantSettings.invoiceNumbers().render(issued.getYear(), issued.getMonthValue(), sequence);
     }
 
     private Mono<Invoice> store(Invoice invoice, long expectedVersion) {

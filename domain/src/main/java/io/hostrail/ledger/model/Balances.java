@@ -1,7 +1,9 @@
 package io.hostrail.ledger.model;
 
 import io.hostrail.shared.model.Money;
+import java.util.Currency;
 import java.util.List;
+import java.util.UUID;
 
 /** Views derived from the ledger; nothing here is stored. */
 public final class Balances {
@@ -11,6 +13,24 @@ public final class Balances {
 
     /** A customer's position in one currency: credit it holds, and what it owes. */
     public record CustomerBalance(Money credit, Money due) {
+
+        /** Nothing held, nothing owed, in the currency. */
+        public static CustomerBalance zero(Currency currency) {
+            return new CustomerBalance(Money.zero(currency), Money.zero(currency));
+        }
+
+        /** This balance with an account's totals added: only customer credit and receivables move it. */
+        public CustomerBalance plus(AccountTotals totals) {
+            return switch (totals.account()) {
+                case CUSTOMER_CREDIT -> new CustomerBalance(credit.plus(totals.credits()).minus(totals.debits()), due);
+                case ACCOUNTS_RECEIVABLE -> new CustomerBalance(credit, due.plus(totals.debits()).minus(totals.credits()));
+                default -> this;
+            };
+        }
+    }
+
+    /** An account's totals for one customer. */
+    public record CustomerAccountTotals(UUID customerId, AccountTotals totals) {
     }
 
     /** Debit and credit totals of an account in a currency. */

@@ -19,6 +19,7 @@ import io.hostrail.shared.error.FieldErrors;
 import io.hostrail.shared.event.DomainEvent;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.model.Money;
+import io.hostrail.shared.model.TenantId;
 import io.hostrail.shared.port.out.DomainEvents;
 import io.hostrail.shared.port.out.UnitOfWork;
 import java.time.Clock;
@@ -26,7 +27,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -144,16 +147,28 @@ public final class LedgerService {
 
     /** The customer's credit and amount due, inside the caller's unit of work. */
     public Mono<CustomerBalance> balanceOf(Customer customer) {
-        Money zero = Money.zero(customer.currency());
         return ledger.customerTotals(customer.tenant(), customer.id())
                 .filter(totals -> totals.debits().currency().equals(customer.currency()))
-                .reduce(new CustomerBalance(zero, zero), (balance, totals) -> switch (totals.account()) {
-                    case CUSTOMER_CREDIT -> new CustomerBalance(
-                            balance.credit().plus(totals.credits()).minus(totals.debits()), balance.due());
-                    case ACCOUNTS_RECEIVABLE -> new CustomerBalance(balance.credit(),
-                            balance.due().plus(totals.debits()).minus(totals.credits()));
-                    default -> balance;
-                });
+                .reduce(CustomerBalance.zero(customer.currency()), CustomerBalance::plus);
+    }
+
+    /**
+     * The credit each customer holds in its billing currency, all of them read in one query, inside the caller's unit
+     * of work; customers without any are left out.
+     */
+    public Mono<Map<UUID, Money>> creditsOf(TenantId tenant, Collection<Customer> customers) {
+        Map<UUID, Customer> byId = new HashMap<>();
+        customers.forEach(customer -> byId.put(customer.id(), customer));
+        if (byId.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        // One row per customer and currency; only the billing currency's counts, as in balanceOf.
+        return ledger.customerTotals(tenant, byId.keySet(), Account.CUSTOMER_CREDIT)
+                .filter(found -> found.totals().debits().currency().equals(byId.get(found.customerId()).currency()))
+                .map(found -> Map.entry(found.customerId(),
+                        CustomerBalance.zero(byId.get(found.customerId()).currency()).plus(found.totals()).credit()))
+                .filter(credit -> credit.getValue().isPositive())
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
     private static Money positive(Money amount) {

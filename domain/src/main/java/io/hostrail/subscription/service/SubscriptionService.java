@@ -48,11 +48,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -375,32 +379,89 @@ public final class SubscriptionService {
     }
 
     /**
-     * Invoices the next period of a due subscription locked by the caller, inside its unit of work: the period is
-     * claimed first under its unique key, with the id the invoice will have, so a period billed by anyone else
-     * (another instance, a retry after a crash) yields nothing and this transaction writes nothing.
+     * What invoicing a batch of due subscriptions did: the invoices issued, the periods someone else had billed first,
+     * and the subscriptions that could not be billed, with why; nothing was recorded for the last two.
      */
-    public Mono<Invoice> invoiceNextPeriodInTransaction(Actor who, Subscriptions.Due due) {
-        Subscription subscription = due.subscription();
-        TenantId tenant = subscription.tenant();
-        Period period = nextPeriod(subscription, due.billedThrough());
-        return Mono.zip(product(tenant, subscription.productId(), "productId"),
-                        customers.lockedForBilling(tenant, subscription.customerId()))
+    public record Invoiced(List<InvoiceService.Issued> issued, int skipped, Map<UUID, RuntimeException> failures) {
+
+        public static final Invoiced NOTHING = new Invoiced(List.of(), 0, Map.of());
+    }
+
+    /**
+     * Invoices the next period of each due subscription, all locked by the caller, inside its unit of work. Every
+     * invoice is worked out before anything is written, so a subscription that cannot be billed (its plan lost the
+     * price of its cycle, say) is left out and reported without holding up the others. The periods are then claimed
+     * under their unique key, with the ids their invoices will have, and only the claimed ones are issued: a period
+     * billed by anyone else (another instance, a retry after a crash) is skipped, with nothing written for it.
+     */
+    public Mono<Invoiced> invoiceNextPeriodsInTransaction(List<Subscriptions.Due> due) {
+        if (due.isEmpty()) {
+            return Mono.just(Invoiced.NOTHING);
+        }
+        TenantId tenant = due.getFirst().subscription().tenant();
+        Set<UUID> productIds = new HashSet<>();
+        Set<UUID> customerIds = new HashSet<>();
+        due.forEach(d -> {
+            productIds.add(d.subscription().productId());
+            customerIds.add(d.subscription().customerId());
+        });
+        return Mono.zip(catalog.findProducts(tenant, productIds).collectMap(Product::id),
+                        customers.lockedForBilling(tenant, customerIds).collectMap(Customer::id),
+                        invoices.issueTerms(tenant), couponsFor(tenant, due))
                 .flatMap(found -> {
-                    Product product = found.getT1();
-                    Customer customer = found.getT2();
-                    List<InvoiceLine.Draft> lines = lines(product, subscription, plan(product, subscription.cycle(),
-                            customer, subscription.quantity(), subscription.options()), period, false);
-                    UUID invoiceId = ids.newId();
-                    return subscriptions.recordBilled(tenant, new BilledPeriod(subscription.id(), period, invoiceId,
-                                    Subscriptions.BillingKind.RENEWAL))
-                            .flatMap(claimed -> !claimed ? Mono.<Invoice>empty()
-                                    : coupons.discountForCycleInTransaction(tenant, subscription.id())
-                                            .flatMap(coupon -> invoices.issueInTransaction(tenant, who, customer, invoiceId,
-                                                            discounted(lines, coupon.orElse(null)), period.start(),
-                                                            memo("Renewal of subscription " + subscription.id(),
-                                                                    coupon.orElse(null)))
-                                                    .flatMap(invoice -> countCycle(coupon.orElse(null), invoice)
-                                                            .thenReturn(invoice))));
+                    Map<UUID, Product> products = found.getT1();
+                    Map<UUID, Customer> locked = found.getT2();
+                    InvoiceService.IssueTerms terms = found.getT3();
+                    Map<UUID, Redemption> couponOf = found.getT4();
+                    Map<UUID, RuntimeException> failures = new LinkedHashMap<>();
+                    Map<UUID, Invoice> drafts = new LinkedHashMap<>();
+                    List<BilledPeriod> claims = new ArrayList<>();
+                    for (Subscriptions.Due one : due) {
+                        Subscription subscription = one.subscription();
+                        try {
+                            Product product = products.get(subscription.productId());
+                            if (product == null) {
+                                throw unknownProduct("productId", subscription.productId());
+                            }
+                            Customer customer = locked.get(subscription.customerId());
+                            if (customer == null) {
+                                throw new DomainException(CustomerService.NOT_FOUND,
+                                        "No customer " + subscription.customerId() + " exists.");
+                            }
+                            Period period = nextPeriod(subscription, one.billedThrough());
+                            List<InvoiceLine.Draft> lines = lines(product, subscription, plan(product, subscription.cycle(),
+                                    customer, subscription.quantity(), subscription.options()), period, false);
+                            Redemption coupon = couponOf.get(subscription.id());
+                            Invoice draft = invoices.priced(terms, customer, ids.newId(), discounted(lines, coupon),
+                                    period.start(), memo("Renewal of subscription " + subscription.id(), coupon));
+                            drafts.put(subscription.id(), draft);
+                            claims.add(new BilledPeriod(subscription.id(), period, draft.id(),
+                                    Subscriptions.BillingKind.RENEWAL));
+                        } catch (RuntimeException e) {
+                            // Nothing is written yet: whatever stops one subscription's invoice stops only that one.
+                            failures.put(subscription.id(), e);
+                        }
+                    }
+                    return subscriptions.recordBilledAll(tenant, claims).collect(Collectors.toSet())
+                            .flatMap(claimed -> {
+                                List<Invoice> issuing = drafts.entrySet().stream()
+                                        .filter(draft -> claimed.contains(draft.getKey())).map(Map.Entry::getValue)
+                                        .toList();
+                                List<Customer> paying = issuing.stream().map(Invoice::customerId).distinct()
+                                        .map(locked::get).toList();
+                                Map<UUID, Redemption> couponOfInvoice = new HashMap<>();
+                                drafts.forEach((subscription, draft) -> {
+                                    if (claimed.contains(subscription) && couponOf.containsKey(subscription)) {
+                                        couponOfInvoice.put(draft.id(), couponOf.get(subscription));
+                                    }
+                                });
+                                return invoices.issueAllInTransaction(terms, issuing, paying)
+                                        .flatMap(issued -> Flux.fromIterable(couponOfInvoice.entrySet())
+                                                .concatMap(used -> coupons.markCycleDiscounted(tenant,
+                                                        used.getValue().id(), used.getKey()))
+                                                .then(Mono.just(new Invoiced(issued, claims.size() - claimed.size(),
+                                                        failures))));
+                            });
                 });
     }
 
@@ -427,6 +488,14 @@ public final class SubscriptionService {
 
     private static String memo(String memo, Redemption coupon) {
         return coupon == null ? memo : memo + ", coupon " + coupon.coupon().code();
+    }
+
+    /** The coupons that still discount the next invoice of each subscription, by subscription. */
+    private Mono<Map<UUID, Redemption>> couponsFor(TenantId tenant, List<Subscriptions.Due> due) {
+        return Flux.fromIterable(due)
+                .concatMap(one -> coupons.discountForCycleInTransaction(tenant, one.subscription().id())
+                        .flatMap(Mono::justOrEmpty))
+                .collectMap(Redemption::subscriptionId);
     }
 
     /** The period that starts where billing stopped; anchored periods, or up to the next boundary after a change. */
@@ -621,11 +690,13 @@ public final class SubscriptionService {
     }
 
     private Mono<Product> product(TenantId tenant, UUID id, String field) {
-        return catalog.findProduct(tenant, id).switchIfEmpty(Mono.error(() -> {
-            FieldErrors errors = new FieldErrors();
-            errors.add(field, "no product " + id + " exists");
-            return errors.toException(INVALID, "The order names an unknown product.");
-        }));
+        return catalog.findProduct(tenant, id).switchIfEmpty(Mono.error(() -> unknownProduct(field, id)));
+    }
+
+    private static DomainException unknownProduct(String field, UUID id) {
+        FieldErrors errors = new FieldErrors();
+        errors.add(field, "no product " + id + " exists");
+        return errors.toException(INVALID, "The order names an unknown product.");
     }
 
     private static BillingCycle recurring(String value) {

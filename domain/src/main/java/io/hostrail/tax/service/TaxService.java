@@ -180,21 +180,45 @@ public final class TaxService {
      * is unknown. Joins the caller's unit of work.
      */
     public Mono<Taxation> taxationFor(BillingSettings tenantSettings, Customer customer) {
-        String note = untaxedBecause(tenantSettings, customer);
+        return rules(customer.tenant()).map(tenantRules -> taxation(tenantSettings, customer, tenantRules));
+    }
+
+    /** Every rule of the tenant, read once by work that taxes many customers alike (the billing run). */
+    public Mono<List<TaxRule>> rules(TenantId tenant) {
+        return rules.list(tenant, null).collectList();
+    }
+
+    /**
+     * {@link #taxationFor}, given every rule of the customer's tenant: the same decision, without reading anything.
+     *
+     * @throws DomainException {@link #PLACE_UNKNOWN} for a customer without a billing address while the tenant has rules
+     */
+    public Taxation taxation(BillingSettings tenantSettings, Customer customer, List<TaxRule> tenantRules) {
+        return taxation(tenantSettings, customer, tenantRules, requireValidVatCheck);
+    }
+
+    /** {@link #taxation(BillingSettings, Customer, List)}, saying whether reverse charge needs a valid VIES check. */
+    public static Taxation taxation(BillingSettings tenantSettings, Customer customer, List<TaxRule> tenantRules,
+            boolean requireValidVatCheck) {
+        String note = untaxedBecause(tenantSettings, customer, requireValidVatCheck);
         if (note != null) {
-            return Mono.just(new Taxation(List.of(), tenantSettings.taxBasis(), tenantSettings.taxRounding(), note));
+            return new Taxation(List.of(), tenantSettings.taxBasis(), tenantSettings.taxRounding(), note);
         }
         Address address = customer.billingAddress();
-        Mono<List<TaxRule>> applied = address != null ? rulesAt(customer.tenant(), address.country(), address.region())
-                : rules.list(customer.tenant(), null).hasElements().flatMap(taxesSomewhere -> taxesSomewhere
-                        ? Mono.error(new DomainException(PLACE_UNKNOWN, "Customer " + customer.id()
-                                + " has no billing address, so where it is taxed is unknown; add one first."))
-                        : Mono.just(List.of()));
-        return applied.map(chosen -> new Taxation(chosen, tenantSettings.taxBasis(), tenantSettings.taxRounding(), null));
+        if (address == null && !tenantRules.isEmpty()) {
+            throw new DomainException(PLACE_UNKNOWN, "Customer " + customer.id()
+                    + " has no billing address, so where it is taxed is unknown; add one first.");
+        }
+        List<TaxRule> applied = address == null ? List.of() : applicable(tenantRules, address.country(), address.region());
+        return new Taxation(applied, tenantSettings.taxBasis(), tenantSettings.taxRounding(), null);
     }
 
     /** Why the customer is charged no tax at all, or null when it is taxed where it is. */
     private String untaxedBecause(BillingSettings tenantSettings, Customer customer) {
+        return untaxedBecause(tenantSettings, customer, requireValidVatCheck);
+    }
+
+    private static String untaxedBecause(BillingSettings tenantSettings, Customer customer, boolean requireValidVatCheck) {
         if (customer.taxExemption() != null) {
             return "Tax exempt: " + customer.taxExemption();
         }
@@ -204,9 +228,15 @@ public final class TaxService {
     }
 
     private Mono<List<TaxRule>> rulesAt(TenantId tenant, String country, String region) {
-        return rules.list(tenant, country).filter(rule -> rule.appliesTo(country, region))
-                .sort(Comparator.comparingInt(TaxRule::sequence).thenComparing(rule -> rule.region() == null ? "" : rule.region()))
-                .collectList();
+        return rules.list(tenant, country).collectList().map(found -> applicable(found, country, region));
+    }
+
+    /** The rules that apply at the place, in the order they apply. */
+    private static List<TaxRule> applicable(List<TaxRule> candidates, String country, String region) {
+        return candidates.stream().filter(rule -> rule.appliesTo(country, region))
+                .sorted(Comparator.comparingInt(TaxRule::sequence)
+                        .thenComparing(rule -> rule.region() == null ? "" : rule.region()))
+                .toList();
     }
 
     private Mono<Optional<Customer>> customerOf(Principal actor, UUID customerId) {

@@ -247,6 +247,11 @@ class CustomerVatCheckTest {
     private static final class OutboxInTransaction implements DomainEvents {
 
         @Override
+        public Mono<Void> recordAll(TenantId tenant, java.util.List<? extends DomainEvent> events) {
+            return reactor.core.publisher.Flux.fromIterable(events).concatMap(event -> record(tenant, event)).then();
+        }
+
+        @Override
         public Mono<EventEnvelope> record(TenantId tenant, DomainEvent event) {
             return Mono.deferContextual(context -> context.hasKey(TrackingUnitOfWork.TRANSACTION)
                     ? Mono.just(new EventEnvelope(UUID.randomUUID(), event.type(), tenant.value(), event.aggregateId(),
@@ -279,6 +284,11 @@ class CustomerVatCheckTest {
         @Override
         public Mono<Customer> findById(TenantId tenant, UUID id) {
             return Mono.justOrEmpty(rows.get(id)).filter(c -> c.tenant().equals(tenant));
+        }
+
+        @Override
+        public reactor.core.publisher.Flux<Customer> findForBilling(TenantId tenant, java.util.Collection<UUID> ids) {
+            return reactor.core.publisher.Flux.fromIterable(ids).sort().concatMap(id -> findForBilling(tenant, id));
         }
 
         @Override

@@ -11,6 +11,7 @@ import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +63,13 @@ public final class R2dbcCustomers implements Customers {
     public Mono<Customer> findForBilling(TenantId tenant, UUID id) {
         return database.sql("SELECT " + COLUMNS + " FROM customer WHERE tenant_id = :tenant AND id = :id FOR NO KEY UPDATE")
                 .bind("tenant", tenant.value()).bind("id", id).map(this::toCustomer).one();
+    }
+
+    @Override
+    public Flux<Customer> findForBilling(TenantId tenant, Collection<UUID> ids) {
+        return database.sql("SELECT " + COLUMNS
+                        + " FROM customer WHERE tenant_id = :tenant AND id = ANY(:ids) ORDER BY id FOR NO KEY UPDATE")
+                .bind("tenant", tenant.value()).bind("ids", ids.toArray(UUID[]::new)).map(this::toCustomer).all();
     }
 
     @Override

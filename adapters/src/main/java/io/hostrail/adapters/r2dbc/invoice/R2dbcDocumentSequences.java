@@ -19,13 +19,19 @@ public final class R2dbcDocumentSequences implements DocumentSequences {
     }
 
     @Override
-    public Mono<Long> next(TenantId tenant, Kind kind, String scope) {
+    public Mono<Long> nextBlock(TenantId tenant, Kind kind, String scope, int count) {
+        if (count < 1) {
+            return Mono.error(new IllegalArgumentException("count: at least 1"));
+        }
         return database.sql("""
-                        INSERT INTO document_sequence (tenant_id, kind, scope, last_value) VALUES (:tenant, :kind, :scope, 1)
-                        ON CONFLICT (tenant_id, kind, scope) DO UPDATE SET last_value = document_sequence.last_value + 1
+                        INSERT INTO document_sequence (tenant_id, kind, scope, last_value)
+                        VALUES (:tenant, :kind, :scope, :count)
+                        ON CONFLICT (tenant_id, kind, scope)
+                            DO UPDATE SET last_value = document_sequence.last_value + :count
                         RETURNING last_value
                         """)
                 .bind("tenant", tenant.value()).bind("kind", kind.name().toLowerCase(Locale.ROOT)).bind("scope", scope)
-                .map(row -> row.get("last_value", Long.class)).one();
+                .bind("count", (long) count)
+                .map(row -> row.get("last_value", Long.class) - count + 1).one();
     }
 }

@@ -61,18 +61,90 @@ public final class R2dbcInvoices implements Invoices {
 
     @Override
     public Mono<Invoice> insert(Invoice invoice) {
-        return bind(database.sql("""
+        return insertAll(List.of(invoice)).thenReturn(invoice);
+    }
+
+    /**
+     * Three statements for any number of invoices, each column travelling as an array. Lines and taxes go first: the
+     * database refuses detail added to an invoice that is already finalized, and these are written with the invoice,
+     * not added to it later (their foreign key to the invoice is checked at commit).
+     */
+    @Override
+    public Mono<Void> insertAll(List<Invoice> batch) {
+        if (batch.isEmpty()) {
+            return Mono.empty();
+        }
+        int n = batch.size();
+        UUID[] ids = new UUID[n];
+        UUID[] customers = new UUID[n];
+        String[] numbers = new String[n];
+        String[] statuses = new String[n];
+        String[] currencies = new String[n];
+        String[] bases = new String[n];
+        String[] roundings = new String[n];
+        String[] taxNotes = new String[n];
+        Long[] subtotals = new Long[n];
+        Long[] discounts = new Long[n];
+        Long[] taxes = new Long[n];
+        Long[] totals = new Long[n];
+        Long[] credits = new Long[n];
+        Long[] paid = new Long[n];
+        String[] memos = new String[n];
+        Instant[] issued = new Instant[n];
+        Instant[] due = new Instant[n];
+        Instant[] paidAt = new Instant[n];
+        Instant[] closedAt = new Instant[n];
+        Instant[] created = new Instant[n];
+        for (int i = 0; i < n; i++) {
+            Invoice invoice = batch.get(i);
+            InvoicePricing pricing = invoice.pricing();
+            ids[i] = invoice.id();
+            customers[i] = invoice.customerId();
+            numbers[i] = invoice.number();
+            statuses[i] = invoice.status().wireName();
+            currencies[i] = invoice.currency().getCurrencyCode();
+            bases[i] = pricing.basis().name().toLowerCase(Locale.ROOT);
+            roundings[i] = pricing.rounding().name().toLowerCase(Locale.ROOT);
+            taxNotes[i] = pricing.taxNote();
+            subtotals[i] = pricing.subtotal().minorUnits();
+            discounts[i] = pricing.discountTotal().minorUnits();
+            taxes[i] = pricing.taxTotal().minorUnits();
+            totals[i] = pricing.total().minorUnits();
+            credits[i] = invoice.creditApplied().minorUnits();
+            paid[i] = invoice.amountPaid().minorUnits();
+            memos[i] = invoice.memo();
+            issued[i] = invoice.issuedAt();
+            due[i] = invoice.dueAt();
+            paidAt[i] = invoice.paidAt();
+            closedAt[i] = invoice.closedAt();
+            created[i] = invoice.createdAt();
+        }
+        return insertDetail(batch).then(database.sql("""
                         INSERT INTO invoice (id, tenant_id, customer_id, number, status, currency, tax_basis, tax_rounding,
                             tax_note, subtotal_minor, discount_minor, tax_minor, total_minor, credit_applied_minor,
-                            amount_paid_minor, credited_minor, memo, issued_at, due_at, paid_at, closed_at, created_at,
-                            updated_at, version)
-                        VALUES (:id, :tenant, :customer, :number, :status, :currency, :basis, :rounding, :taxNote, :subtotal,
-                            :discount, :tax, :total, :creditApplied, :amountPaid, :credited, :memo, :issuedAt, :dueAt,
-                            :paidAt, :closedAt, :createdAt, :now, 0)
-                        """), invoice)
-                .fetch().rowsUpdated()
-                .then(writeDetail(invoice))
-                .thenReturn(invoice);
+                            amount_paid_minor, memo, issued_at, due_at, paid_at, closed_at, created_at, updated_at, version)
+                        SELECT i.id, :tenant, i.customer_id, i.number, i.status, i.currency, i.tax_basis, i.tax_rounding,
+                            i.tax_note, i.subtotal, i.discount, i.tax, i.total, i.credit_applied, i.amount_paid, i.memo,
+                            i.issued_at, i.due_at, i.paid_at, i.closed_at, i.created_at, :now, 0
+                        FROM unnest(CAST(:ids AS uuid[]), CAST(:customers AS uuid[]), CAST(:numbers AS text[]),
+                            CAST(:statuses AS text[]), CAST(:currencies AS text[]), CAST(:bases AS text[]),
+                            CAST(:roundings AS text[]), CAST(:taxNotes AS text[]), CAST(:subtotals AS bigint[]),
+                            CAST(:discounts AS bigint[]), CAST(:taxes AS bigint[]), CAST(:totals AS bigint[]),
+                            CAST(:credits AS bigint[]), CAST(:paid AS bigint[]), CAST(:memos AS text[]),
+                            CAST(:issued AS timestamptz[]), CAST(:due AS timestamptz[]), CAST(:paidAt AS timestamptz[]),
+                            CAST(:closedAt AS timestamptz[]), CAST(:created AS timestamptz[]))
+                            AS i (id, customer_id, number, status, currency, tax_basis, tax_rounding, tax_note, subtotal,
+                                discount, tax, total, credit_applied, amount_paid, memo, issued_at, due_at, paid_at,
+                                closed_at, created_at)
+                        """)
+                .bind("tenant", batch.getFirst().tenant().value()).bind("now", clock.instant())
+                .bind("ids", ids).bind("customers", customers).bind("numbers", numbers).bind("statuses", statuses)
+                .bind("currencies", currencies).bind("bases", bases).bind("roundings", roundings)
+                .bind("taxNotes", taxNotes).bind("subtotals", subtotals).bind("discounts", discounts)
+                .bind("taxes", taxes).bind("totals", totals).bind("credits", credits).bind("paid", paid)
+                .bind("memos", memos).bind("issued", issued).bind("due", due).bind("paidAt", paidAt)
+                .bind("closedAt", closedAt).bind("created", created)
+                .fetch().rowsUpdated().then());
     }
 
     @Override
@@ -180,46 +252,109 @@ public final class R2dbcInvoices implements Invoices {
                 .bind("tenant", invoice.tenant().value()).bind("id", invoice.id()).fetch().rowsUpdated()
                 .then(database.sql("DELETE FROM invoice_tax WHERE tenant_id = :tenant AND invoice_id = :id")
                         .bind("tenant", invoice.tenant().value()).bind("id", invoice.id()).fetch().rowsUpdated())
-                .then(writeDetail(invoice));
+                .then(insertDetail(List.of(invoice)));
     }
 
-    private Mono<Void> writeDetail(Invoice invoice) {
-        List<Mono<Long>> writes = new ArrayList<>();
-        List<InvoiceLine> lines = invoice.pricing().lines();
-        for (int i = 0; i < lines.size(); i++) {
-            InvoiceLine line = lines.get(i);
-            GenericExecuteSpec spec = database.sql("""
-                            INSERT INTO invoice_line (id, tenant_id, invoice_id, position, description, quantity,
-                                unit_price_minor, discount_minor, period_start, period_end, product_id, subscription_id,
-                                net_minor, tax_minor, total_minor)
-                            VALUES (:id, :tenant, :invoice, :position, :description, :quantity, :unitPrice, :discount,
-                                :periodStart, :periodEnd, :product, :subscription, :net, :tax, :total)
-                            """)
-                    .bind("id", line.id()).bind("tenant", invoice.tenant().value()).bind("invoice", invoice.id())
-                    .bind("position", i).bind("description", line.description()).bind("quantity", line.quantity())
-                    .bind("unitPrice", line.unitPrice().minorUnits()).bind("discount", line.discount().minorUnits())
-                    .bind("net", line.net().minorUnits()).bind("tax", line.tax().minorUnits())
-                    .bind("total", line.total().minorUnits());
-            spec = nullable(spec, "periodStart", line.periodStart(), Instant.class);
-            spec = nullable(spec, "periodEnd", line.periodEnd(), Instant.class);
-            spec = nullable(spec, "product", line.productId(), UUID.class);
-            spec = nullable(spec, "subscription", line.subscriptionId(), UUID.class);
-            writes.add(spec.fetch().rowsUpdated());
+    /** The lines and taxes of the invoices, in one statement each, positions counted per invoice. */
+    private Mono<Void> insertDetail(List<Invoice> batch) {
+        List<UUID> lineIds = new ArrayList<>();
+        List<UUID> lineInvoices = new ArrayList<>();
+        List<Integer> linePositions = new ArrayList<>();
+        List<String> descriptions = new ArrayList<>();
+        List<Long> quantities = new ArrayList<>();
+        List<Long> unitPrices = new ArrayList<>();
+        List<Long> lineDiscounts = new ArrayList<>();
+        List<Instant> periodStarts = new ArrayList<>();
+        List<Instant> periodEnds = new ArrayList<>();
+        List<UUID> products = new ArrayList<>();
+        List<UUID> subscriptions = new ArrayList<>();
+        List<Long> nets = new ArrayList<>();
+        List<Long> lineTaxes = new ArrayList<>();
+        List<Long> lineTotals = new ArrayList<>();
+        List<UUID> taxInvoices = new ArrayList<>();
+        List<Integer> taxPositions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<BigDecimal> percents = new ArrayList<>();
+        List<Boolean> compounds = new ArrayList<>();
+        List<String> countries = new ArrayList<>();
+        List<String> regions = new ArrayList<>();
+        List<Long> amounts = new ArrayList<>();
+        for (Invoice invoice : batch) {
+            List<InvoiceLine> lines = invoice.pricing().lines();
+            for (int i = 0; i < lines.size(); i++) {
+                InvoiceLine line = lines.get(i);
+                lineIds.add(line.id());
+                lineInvoices.add(invoice.id());
+                linePositions.add(i);
+                descriptions.add(line.description());
+                quantities.add(line.quantity());
+                unitPrices.add(line.unitPrice().minorUnits());
+                lineDiscounts.add(line.discount().minorUnits());
+                periodStarts.add(line.periodStart());
+                periodEnds.add(line.periodEnd());
+                products.add(line.productId());
+                subscriptions.add(line.subscriptionId());
+                nets.add(line.net().minorUnits());
+                lineTaxes.add(line.tax().minorUnits());
+                lineTotals.add(line.total().minorUnits());
+            }
+            List<InvoiceTax> taxes = invoice.pricing().taxes();
+            for (int i = 0; i < taxes.size(); i++) {
+                InvoiceTax tax = taxes.get(i);
+                taxInvoices.add(invoice.id());
+                taxPositions.add(i);
+                names.add(tax.name());
+                percents.add(tax.percent());
+                compounds.add(tax.compound());
+                countries.add(tax.country());
+                regions.add(tax.region());
+                amounts.add(tax.amount().minorUnits());
+            }
         }
-        List<InvoiceTax> taxes = invoice.pricing().taxes();
-        for (int i = 0; i < taxes.size(); i++) {
-            InvoiceTax tax = taxes.get(i);
-            GenericExecuteSpec spec = database.sql("""
-                            INSERT INTO invoice_tax (tenant_id, invoice_id, position, name, percent, compound, country,
-                                region, amount_minor)
-                            VALUES (:tenant, :invoice, :position, :name, :percent, :compound, :country, :region, :amount)
-                            """)
-                    .bind("tenant", invoice.tenant().value()).bind("invoice", invoice.id()).bind("position", i)
-                    .bind("name", tax.name()).bind("percent", tax.percent()).bind("compound", tax.compound())
-                    .bind("country", tax.country()).bind("amount", tax.amount().minorUnits());
-            writes.add(nullable(spec, "region", tax.region(), String.class).fetch().rowsUpdated());
-        }
-        return Flux.concat(writes).then();
+        UUID tenant = batch.getFirst().tenant().value();
+        Mono<Long> lines = lineIds.isEmpty() ? Mono.empty() : database.sql("""
+                        INSERT INTO invoice_line (id, tenant_id, invoice_id, position, description, quantity,
+                            unit_price_minor, discount_minor, period_start, period_end, product_id, subscription_id,
+                            net_minor, tax_minor, total_minor)
+                        SELECT l.id, :tenant, l.invoice_id, l.position, l.description, l.quantity, l.unit_price,
+                            l.discount, l.period_start, l.period_end, l.product_id, l.subscription_id, l.net, l.tax, l.total
+                        FROM unnest(CAST(:ids AS uuid[]), CAST(:invoices AS uuid[]), CAST(:positions AS integer[]),
+                            CAST(:descriptions AS text[]), CAST(:quantities AS bigint[]), CAST(:unitPrices AS bigint[]),
+                            CAST(:discounts AS bigint[]), CAST(:periodStarts AS timestamptz[]),
+                            CAST(:periodEnds AS timestamptz[]), CAST(:products AS uuid[]), CAST(:subscriptions AS uuid[]),
+                            CAST(:nets AS bigint[]), CAST(:taxes AS bigint[]), CAST(:totals AS bigint[]))
+                            AS l (id, invoice_id, position, description, quantity, unit_price, discount, period_start,
+                                period_end, product_id, subscription_id, net, tax, total)
+                        """)
+                .bind("tenant", tenant).bind("ids", lineIds.toArray(UUID[]::new))
+                .bind("invoices", lineInvoices.toArray(UUID[]::new))
+                .bind("positions", linePositions.toArray(Integer[]::new))
+                .bind("descriptions", descriptions.toArray(String[]::new))
+                .bind("quantities", quantities.toArray(Long[]::new)).bind("unitPrices", unitPrices.toArray(Long[]::new))
+                .bind("discounts", lineDiscounts.toArray(Long[]::new))
+                .bind("periodStarts", periodStarts.toArray(Instant[]::new))
+                .bind("periodEnds", periodEnds.toArray(Instant[]::new)).bind("products", products.toArray(UUID[]::new))
+                .bind("subscriptions", subscriptions.toArray(UUID[]::new)).bind("nets", nets.toArray(Long[]::new))
+                .bind("taxes", lineTaxes.toArray(Long[]::new)).bind("totals", lineTotals.toArray(Long[]::new))
+                .fetch().rowsUpdated();
+        Mono<Long> taxes = taxInvoices.isEmpty() ? Mono.empty() : database.sql("""
+                        INSERT INTO invoice_tax (tenant_id, invoice_id, position, name, percent, compound, country, region,
+                            amount_minor)
+                        SELECT :tenant, t.invoice_id, t.position, t.name, t.percent, t.compound, t.country, t.region,
+                            t.amount
+                        FROM unnest(CAST(:invoices AS uuid[]), CAST(:positions AS integer[]), CAST(:names AS text[]),
+                            CAST(:percents AS numeric[]), CAST(:compounds AS boolean[]), CAST(:countries AS text[]),
+                            CAST(:regions AS text[]), CAST(:amounts AS bigint[]))
+                            AS t (invoice_id, position, name, percent, compound, country, region, amount)
+                        """)
+                .bind("tenant", tenant).bind("invoices", taxInvoices.toArray(UUID[]::new))
+                .bind("positions", taxPositions.toArray(Integer[]::new)).bind("names", names.toArray(String[]::new))
+                .bind("percents", percents.toArray(BigDecimal[]::new))
+                .bind("compounds", compounds.toArray(Boolean[]::new))
+                .bind("countries", countries.toArray(String[]::new)).bind("regions", regions.toArray(String[]::new))
+                .bind("amounts", amounts.toArray(Long[]::new))
+                .fetch().rowsUpdated();
+        return lines.then(taxes).then();
     }
 
     private GenericExecuteSpec bind(GenericExecuteSpec spec, Invoice invoice) {

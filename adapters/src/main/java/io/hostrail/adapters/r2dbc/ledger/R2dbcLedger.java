@@ -2,6 +2,7 @@ package io.hostrail.adapters.r2dbc.ledger;
 
 import io.hostrail.ledger.model.Account;
 import io.hostrail.ledger.model.Balances.AccountTotals;
+import io.hostrail.ledger.model.Balances.CustomerAccountTotals;
 import io.hostrail.ledger.model.LedgerEntry;
 import io.hostrail.ledger.model.LedgerTransaction;
 import io.hostrail.ledger.model.ReceivablesAging.OpenReceivable;
@@ -10,6 +11,9 @@ import io.hostrail.shared.model.Money;
 import io.hostrail.shared.model.TenantId;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
@@ -25,34 +29,76 @@ public final class R2dbcLedger implements Ledger {
 
     @Override
     public Mono<LedgerTransaction> record(LedgerTransaction transaction) {
-        UUID tenant = transaction.tenant().value();
-        var header = database.sql("""
-                        INSERT INTO ledger_transaction (id, tenant_id, kind, customer_id, document_id, description,
-                            occurred_at)
-                        VALUES (:id, :tenant, :kind, :customer, :document, :description, :occurredAt)
-                        """)
-                .bind("id", transaction.id()).bind("tenant", tenant).bind("kind", transaction.kind())
-                .bind("description", transaction.description()).bind("occurredAt", transaction.occurredAt());
-        header = transaction.customerId() == null ? header.bindNull("customer", UUID.class)
-                : header.bind("customer", transaction.customerId());
-        header = transaction.documentId() == null ? header.bindNull("document", UUID.class)
-                : header.bind("document", transaction.documentId());
-        return header.fetch().rowsUpdated()
-                .thenMany(Flux.fromIterable(transaction.entries()).concatMap(entry -> entry(tenant, transaction.id(), entry)))
-                .then(Mono.just(transaction));
+        return recordAll(List.of(transaction)).thenReturn(transaction);
     }
 
-    private Mono<Long> entry(UUID tenant, UUID transactionId, LedgerEntry entry) {
-        var insert = database.sql("""
-                        INSERT INTO ledger_entry (tenant_id, transaction_id, account, customer_id, currency, debit_minor,
-                            credit_minor)
-                        VALUES (:tenant, :transaction, :account, :customer, :currency, :debit, :credit)
+    /**
+     * Two statements for any number of transactions: the headers, then every entry. All of a transaction's entries go
+     * in one statement, at the end of which the database checks that each transaction it touched balances.
+     */
+    @Override
+    public Mono<Void> recordAll(List<LedgerTransaction> transactions) {
+        if (transactions.isEmpty()) {
+            return Mono.empty();
+        }
+        int n = transactions.size();
+        UUID[] ids = new UUID[n];
+        String[] kinds = new String[n];
+        UUID[] customers = new UUID[n];
+        UUID[] documents = new UUID[n];
+        String[] descriptions = new String[n];
+        Instant[] occurred = new Instant[n];
+        List<UUID> entryTransactions = new ArrayList<>();
+        List<String> accounts = new ArrayList<>();
+        List<UUID> entryCustomers = new ArrayList<>();
+        List<String> currencies = new ArrayList<>();
+        List<Long> debits = new ArrayList<>();
+        List<Long> credits = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            LedgerTransaction transaction = transactions.get(i);
+            ids[i] = transaction.id();
+            kinds[i] = transaction.kind();
+            customers[i] = transaction.customerId();
+            documents[i] = transaction.documentId();
+            descriptions[i] = transaction.description();
+            occurred[i] = transaction.occurredAt();
+            for (LedgerEntry entry : transaction.entries()) {
+                entryTransactions.add(transaction.id());
+                accounts.add(entry.account().wireName());
+                entryCustomers.add(entry.customerId());
+                currencies.add(entry.debit().currencyCode());
+                debits.add(entry.debit().minorUnits());
+                credits.add(entry.credit().minorUnits());
+            }
+        }
+        UUID tenant = transactions.getFirst().tenant().value();
+        return database.sql("""
+                        INSERT INTO ledger_transaction (id, tenant_id, kind, customer_id, document_id, description,
+                            occurred_at)
+                        SELECT t.id, :tenant, t.kind, t.customer_id, t.document_id, t.description, t.occurred_at
+                        FROM unnest(CAST(:ids AS uuid[]), CAST(:kinds AS text[]), CAST(:customers AS uuid[]),
+                            CAST(:documents AS uuid[]), CAST(:descriptions AS text[]), CAST(:occurred AS timestamptz[]))
+                            AS t (id, kind, customer_id, document_id, description, occurred_at)
                         """)
-                .bind("tenant", tenant).bind("transaction", transactionId).bind("account", entry.account().wireName())
-                .bind("currency", entry.debit().currencyCode()).bind("debit", entry.debit().minorUnits())
-                .bind("credit", entry.credit().minorUnits());
-        insert = entry.customerId() == null ? insert.bindNull("customer", UUID.class) : insert.bind("customer", entry.customerId());
-        return insert.fetch().rowsUpdated();
+                .bind("tenant", tenant).bind("ids", ids).bind("kinds", kinds).bind("customers", customers)
+                .bind("documents", documents).bind("descriptions", descriptions).bind("occurred", occurred)
+                .fetch().rowsUpdated()
+                .then(database.sql("""
+                                INSERT INTO ledger_entry (tenant_id, transaction_id, account, customer_id, currency,
+                                    debit_minor, credit_minor)
+                                SELECT :tenant, e.transaction_id, e.account, e.customer_id, e.currency, e.debit, e.credit
+                                FROM unnest(CAST(:transactions AS uuid[]), CAST(:accounts AS text[]),
+                                    CAST(:customers AS uuid[]), CAST(:currencies AS text[]), CAST(:debits AS bigint[]),
+                                    CAST(:credits AS bigint[]))
+                                    AS e (transaction_id, account, customer_id, currency, debit, credit)
+                                """)
+                        .bind("tenant", tenant).bind("transactions", entryTransactions.toArray(UUID[]::new))
+                        .bind("accounts", accounts.toArray(String[]::new))
+                        .bind("customers", entryCustomers.toArray(UUID[]::new))
+                        .bind("currencies", currencies.toArray(String[]::new))
+                        .bind("debits", debits.toArray(Long[]::new)).bind("credits", credits.toArray(Long[]::new))
+                        .fetch().rowsUpdated())
+                .then();
     }
 
     @Override
@@ -62,6 +108,19 @@ public final class R2dbcLedger implements Ledger {
                         WHERE tenant_id = :tenant AND customer_id = :customer GROUP BY account, currency
                         """)
                 .bind("tenant", tenant.value()).bind("customer", customerId).map(R2dbcLedger::toTotals).all();
+    }
+
+    @Override
+    public Flux<CustomerAccountTotals> customerTotals(TenantId tenant, Collection<UUID> customerIds, Account account) {
+        return database.sql("""
+                        SELECT customer_id, account, currency, sum(debit_minor) AS debits, sum(credit_minor) AS credits
+                        FROM ledger_entry
+                        WHERE tenant_id = :tenant AND customer_id = ANY(:customers) AND account = :account
+                        GROUP BY customer_id, account, currency
+                        """)
+                .bind("tenant", tenant.value()).bind("customers", customerIds.toArray(UUID[]::new))
+                .bind("account", account.wireName())
+                .map(row -> new CustomerAccountTotals(row.get("customer_id", UUID.class), toTotals(row))).all();
     }
 
     @Override

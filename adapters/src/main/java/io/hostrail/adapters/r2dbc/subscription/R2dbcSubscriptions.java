@@ -16,6 +16,9 @@ import java.util.Currency;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Flux;
@@ -29,6 +32,18 @@ public final class R2dbcSubscriptions implements Subscriptions {
             id, tenant_id, customer_id, product_id, cycle, currency, status, quantity, options::text AS options, anchor,
             trial_end, period_start, period_end, cancel_at_period_end, suspended_at, cancelled_at, terminated_at,
             created_at, version""";
+    private static final String MICROS = "_micros";
+    /**
+     * {@link #COLUMNS}, with every timestamp as whole microseconds since the epoch: what the billing run reads by the
+     * hundred thousand, and the driver parses text timestamps slowly (a tenth of the run's CPU, nine per row).
+     */
+    private static final String COLUMNS_IN_MICROS = """
+            id, tenant_id, customer_id, product_id, cycle, currency, status, quantity, options::text AS options, %s,
+            cancel_at_period_end, version""".formatted(Stream.of("anchor", "trial_end", "period_start",
+                    "period_end", "suspended_at", "cancelled_at", "terminated_at", "created_at", "billed_through")
+            // Aliased apart from the columns: ORDER BY billed_through must still mean the indexed column.
+            .map(column -> "(EXTRACT(EPOCH FROM " + column + ") * 1000000)::bigint AS " + column + MICROS)
+            .collect(Collectors.joining(", ")));
     private static final TypeReference<List<Map<String, Object>>> OPTIONS = new TypeReference<>() {
     };
 
@@ -108,20 +123,45 @@ public final class R2dbcSubscriptions implements Subscriptions {
 
     @Override
     public Mono<Boolean> recordBilled(TenantId tenant, BilledPeriod billed) {
+        return recordBilledAll(tenant, List.of(billed)).hasElements();
+    }
+
+    @Override
+    public Flux<UUID> recordBilledAll(TenantId tenant, List<BilledPeriod> billed) {
+        if (billed.isEmpty()) {
+            return Flux.empty();
+        }
+        int n = billed.size();
+        UUID[] subscriptions = new UUID[n];
+        Instant[] starts = new Instant[n];
+        Instant[] ends = new Instant[n];
+        UUID[] invoices = new UUID[n];
+        String[] kinds = new String[n];
+        for (int i = 0; i < n; i++) {
+            BilledPeriod period = billed.get(i);
+            subscriptions[i] = period.subscriptionId();
+            starts[i] = period.period().start();
+            ends[i] = period.period().end();
+            invoices[i] = period.invoiceId();
+            kinds[i] = period.kind().name().toLowerCase(java.util.Locale.ROOT);
+        }
         return database.sql("""
                         WITH billed AS (
                             INSERT INTO subscription_period_invoice (tenant_id, subscription_id, period_start, period_end,
                                 invoice_id, kind)
-                            VALUES (:tenant, :subscription, :start, :end, :invoice, :kind)
+                            SELECT :tenant, b.subscription_id, b.period_start, b.period_end, b.invoice_id, b.kind
+                            FROM unnest(CAST(:subscriptions AS uuid[]), CAST(:starts AS timestamptz[]),
+                                CAST(:ends AS timestamptz[]), CAST(:invoices AS uuid[]), CAST(:kinds AS text[]))
+                                AS b (subscription_id, period_start, period_end, invoice_id, kind)
                             ON CONFLICT (subscription_id, period_start) WHERE kind IN ('first', 'renewal') DO NOTHING
-                            RETURNING period_end)
+                            RETURNING subscription_id, period_end)
                         UPDATE subscription SET billed_through = GREATEST(billed_through, billed.period_end)
-                        FROM billed WHERE tenant_id = :tenant AND id = :subscription
+                        FROM billed WHERE tenant_id = :tenant AND id = billed.subscription_id
+                        RETURNING id
                         """)
-                .bind("tenant", tenant.value()).bind("subscription", billed.subscriptionId())
-                .bind("start", billed.period().start()).bind("end", billed.period().end())
-                .bind("invoice", billed.invoiceId()).bind("kind", billed.kind().name().toLowerCase(java.util.Locale.ROOT))
-                .fetch().rowsUpdated().map(updated -> updated == 1);
+                .bind("tenant", tenant.value()).bind("subscriptions", subscriptions).bind("starts", starts)
+                .bind("ends", ends).bind("invoices", invoices).bind("kinds", kinds)
+                .map(row -> row.get("id", UUID.class)).all();
     }
 
     @Override
@@ -213,6 +253,20 @@ public final class R2dbcSubscriptions implements Subscriptions {
     }
 
     @Override
+    public Flux<Due> lockDue(TenantId tenant, Instant horizon, Instant afterBilledThrough, UUID afterId, int limit) {
+        GenericExecuteSpec spec = database.sql("SELECT " + COLUMNS_IN_MICROS + " FROM subscription"
+                        + " WHERE tenant_id = :tenant AND " + DUE
+                        + (afterId == null ? "" : " AND (billed_through, id) > (:afterBilledThrough, :after)")
+                        + " ORDER BY billed_through, id LIMIT :limit FOR NO KEY UPDATE SKIP LOCKED")
+                .bind("tenant", tenant.value()).bind("horizon", horizon).bind("limit", limit);
+        if (afterId != null) {
+            spec = spec.bind("afterBilledThrough", afterBilledThrough).bind("after", afterId);
+        }
+        return spec.map(row -> new Due(subscriptionOf(row, R2dbcSubscriptions::micros),
+                micros(row, "billed_through"))).all();
+    }
+
+    @Override
     public Flux<UUID> periodEnded(TenantId tenant, Instant now, UUID afterId, int limit) {
         GenericExecuteSpec spec = database.sql("SELECT id FROM subscription WHERE tenant_id = :tenant AND " + RUNNING
                         + " AND period_end <= :now" + (afterId == null ? "" : " AND id > :after") + " ORDER BY id LIMIT :limit")
@@ -251,7 +305,17 @@ public final class R2dbcSubscriptions implements Subscriptions {
     }
 
     private Subscription toSubscription(Readable row) {
-        Instant start = row.get("period_start", Instant.class);
+        return subscriptionOf(row, (r, column) -> r.get(column, Instant.class));
+    }
+
+    private static Instant micros(Readable row, String column) {
+        Long micros = row.get(column + MICROS, Long.class);
+        return micros == null ? null
+                : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+
+    private Subscription subscriptionOf(Readable row, BiFunction<Readable, String, Instant> instants) {
+        Instant start = instants.apply(row, "period_start");
         List<SelectedOption> options = json.readValue(row.get("options", String.class), OPTIONS).stream()
                 .map(o -> new SelectedOption(UUID.fromString((String) o.get("optionId")), ((Number) o.get("quantity")).intValue()))
                 .toList();
@@ -259,10 +323,10 @@ public final class R2dbcSubscriptions implements Subscriptions {
                 row.get("customer_id", UUID.class), row.get("product_id", UUID.class),
                 BillingCycle.fromWire(row.get("cycle", String.class)), Currency.getInstance(row.get("currency", String.class)),
                 SubscriptionStatus.fromWire(row.get("status", String.class)), row.get("quantity", Integer.class), options,
-                row.get("anchor", Instant.class), row.get("trial_end", Instant.class),
-                start == null ? null : new Period(start, row.get("period_end", Instant.class)),
-                row.get("cancel_at_period_end", Boolean.class), row.get("suspended_at", Instant.class),
-                row.get("cancelled_at", Instant.class), row.get("terminated_at", Instant.class),
-                row.get("created_at", Instant.class), row.get("version", Long.class));
+                instants.apply(row, "anchor"), instants.apply(row, "trial_end"),
+                start == null ? null : new Period(start, instants.apply(row, "period_end")),
+                row.get("cancel_at_period_end", Boolean.class), instants.apply(row, "suspended_at"),
+                instants.apply(row, "cancelled_at"), instants.apply(row, "terminated_at"),
+                instants.apply(row, "created_at"), row.get("version", Long.class));
     }
 }

@@ -4,6 +4,7 @@ import io.hostrail.customer.model.Customer;
 import io.hostrail.customer.model.TaxId;
 import io.hostrail.customer.model.VatCheck;
 import io.hostrail.shared.model.TenantId;
+import java.util.Collection;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,6 +20,12 @@ public interface Customers {
      * invoices is serialized per customer, so its credit is never spent twice.
      */
     Mono<Customer> findForBilling(TenantId tenant, UUID id);
+
+    /**
+     * {@link #findForBilling} for many customers at once, locked in id order (so two callers locking overlapping sets
+     * wait for each other instead of deadlocking); ids that match no customer are left out.
+     */
+    Flux<Customer> findForBilling(TenantId tenant, Collection<UUID> ids);
 
     /** Customers in id order after {@code afterId}, optionally of one status or email. */
     Flux<Customer> list(TenantId tenant, Customer.Status status, String email, UUID afterId, int limit);

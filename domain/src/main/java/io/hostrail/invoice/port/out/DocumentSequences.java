@@ -16,7 +16,15 @@ public interface DocumentSequences {
     enum Kind { INVOICE, CREDIT_NOTE }
 
     /** The next value, from 1, of the tenant's sequence for this kind of document and scope. */
-    Mono<Long> next(TenantId tenant, Kind kind, String scope);
+    default Mono<Long> next(TenantId tenant, Kind kind, String scope) {
+        return nextBlock(tenant, kind, scope, 1);
+    }
+
+    /**
+     * Takes the next {@code count} values at once and returns the first: the block is the values from it to
+     * {@code first + count - 1}, all of which the caller's transaction must use. It is returned whole on a rollback.
+     */
+    Mono<Long> nextBlock(TenantId tenant, Kind kind, String scope, int count);
 
     /** The next document number in the format, for a document issued at {@code at} (UTC). */
     default Mono<String> nextNumber(TenantId tenant, Kind kind, DocumentNumberFormat format, Instant at) {

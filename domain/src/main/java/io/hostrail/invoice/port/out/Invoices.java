@@ -3,6 +3,7 @@ package io.hostrail.invoice.port.out;
 import io.hostrail.invoice.model.Invoice;
 import io.hostrail.invoice.model.InvoiceStatus;
 import io.hostrail.shared.model.TenantId;
+import java.util.List;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -15,6 +16,9 @@ public interface Invoices {
     }
 
     Mono<Invoice> insert(Invoice invoice);
+
+    /** Inserts the invoices, all of one tenant, with their lines and taxes, together: a batch issued at once. */
+    Mono<Void> insertAll(List<Invoice> invoices);
 
     /**
      * Stores the invoice if it still has {@code expectedVersion}; empty if someone else changed it meanwhile. Lines

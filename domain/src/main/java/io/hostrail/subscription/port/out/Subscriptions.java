@@ -5,6 +5,7 @@ import io.hostrail.subscription.model.Period;
 import io.hostrail.subscription.model.Subscription;
 import io.hostrail.subscription.model.SubscriptionStatus;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -41,6 +42,12 @@ public interface Subscriptions {
      */
     Mono<Void> recordRebilled(TenantId tenant, BilledPeriod billed);
 
+    /**
+     * {@link #recordBilled} for many periods in one go (of distinct subscriptions): the ids of the subscriptions whose
+     * period this recorded; a period already billed is left out, with nothing recorded for it.
+     */
+    Flux<UUID> recordBilledAll(TenantId tenant, List<BilledPeriod> billed);
+
     /** Sets where billing starts for a subscription that was never billed (one that began with a trial). */
     Mono<Void> billFrom(TenantId tenant, UUID subscriptionId, Instant start);
 
@@ -67,6 +74,13 @@ public interface Subscriptions {
      * it is not, or when another transaction holds it (another instance is billing it right now).
      */
     Mono<Due> lockIfDue(TenantId tenant, UUID id, Instant horizon);
+
+    /**
+     * Up to {@code limit} running subscriptions whose next period starts by {@code horizon}, in (billed-through, id)
+     * order after the given key, each locked until the caller's transaction ends; those another transaction holds are
+     * passed over (another instance is billing them). The batch form of {@link #lockIfDue}.
+     */
+    Flux<Due> lockDue(TenantId tenant, Instant horizon, Instant afterBilledThrough, UUID afterId, int limit);
 
     /** Ids of running subscriptions whose current period ended by {@code now}, after {@code afterId}. */
     Flux<UUID> periodEnded(TenantId tenant, Instant now, UUID afterId, int limit);

@@ -26,7 +26,8 @@ public class BillingRunConfiguration {
             DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock, HostrailProperties hostrail,
             BillingRunProperties properties) {
         return new BillingRunService(new R2dbcBillingRuns(database), subscriptions, subscriptionService, settings,
-                unitOfWork, events, audit, ids, clock, hostrail.instanceId(), properties.batchSize());
+                unitOfWork, events, audit, ids, clock, hostrail.instanceId(), properties.batchSize(),
+                properties.workers());
     }
 
     @Bean

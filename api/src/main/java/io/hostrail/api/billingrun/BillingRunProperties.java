@@ -16,10 +16,12 @@ import org.springframework.validation.annotation.Validated;
  * @param runEvery      the time between scheduled runs
  * @param firstRunAfter the delay after start-up before the first one
  * @param batchSize     subscriptions invoiced per transaction
+ * @param workers       transactions a run has going at once, each through its own slice of the subscriptions
  */
 @Validated
 @ConfigurationProperties("hostrail.billing")
 public record BillingRunProperties(@NotNull @DefaultValue("1h") Duration runEvery,
         @NotNull @DefaultValue("2m") Duration firstRunAfter,
-        @Min(1) @Max(5000) @DefaultValue("" + BillingRunService.DEFAULT_BATCH) int batchSize) {
+        @Min(1) @Max(5000) @DefaultValue("" + BillingRunService.DEFAULT_BATCH) int batchSize,
+        @Min(1) @Max(BillingRunService.MAX_WORKERS) @DefaultValue("" + BillingRunService.DEFAULT_WORKERS) int workers) {
 }

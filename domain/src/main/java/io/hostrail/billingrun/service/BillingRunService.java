@@ -25,13 +25,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * The billing run: renews the periods that ended, each subscription in a transaction of its own, then invoices every
@@ -47,6 +49,9 @@ public final class BillingRunService {
     static final int PAGE = 200;
     /** Subscriptions invoiced per transaction unless configured otherwise. */
     public static final int DEFAULT_BATCH = 500;
+    /** Batches a run bills at once unless configured otherwise: one prepares while the other writes. */
+    public static final int DEFAULT_WORKERS = 2;
+    public static final int MAX_WORKERS = 16;
     /** A safety net against a subscription that somehow stays due after being billed. */
     static final int MAX_PASSES = 1_000;
     static final Actor ACTOR = Actor.system("billing-run");
@@ -62,12 +67,20 @@ public final class BillingRunService {
     private final Clock clock;
     private final String instanceId;
     private final int batchSize;
+    private final int workers;
 
+    /**
+     * @param batchSize subscriptions invoiced per transaction
+     * @param workers   batches a run has going at once
+     */
     public BillingRunService(BillingRuns runs, Subscriptions subscriptions, SubscriptionService subscriptionService,
             BillingSettingsService settings, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit,
-            IdGenerator ids, Clock clock, String instanceId, int batchSize) {
+            IdGenerator ids, Clock clock, String instanceId, int batchSize, int workers) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize: at least 1");
+        }
+        if (workers < 1 || workers > MAX_WORKERS) {
+            throw new IllegalArgumentException("workers: from 1 to " + MAX_WORKERS);
         }
         this.runs = runs;
         this.subscriptions = subscriptions;
@@ -80,6 +93,7 @@ public final class BillingRunService {
         this.clock = clock;
         this.instanceId = instanceId;
         this.batchSize = batchSize;
+        this.workers = workers;
     }
 
     /** Records a run a user asked for, as of now; {@link #execute} then does the work. */
@@ -105,7 +119,7 @@ public final class BillingRunService {
     public Mono<BillingRun> execute(BillingRun run) {
         TenantId tenant = run.tenant();
         Mono<BillingRun> work = renewalPass(run)
-                .then(Mono.defer(() -> invoicingPasses(run, 0, new HashSet<>())))
+                .then(Mono.defer(() -> invoicingPasses(run, 0, ConcurrentHashMap.newKeySet())))
                 .then(Mono.defer(() -> unitOfWork.inTransaction(() ->
                         runs.finish(tenant, run.id(), BillingRun.Status.COMPLETED, null, clock.instant())
                                 .flatMap(done -> events.record(tenant, new BillingRunCompleted(done.id(),
@@ -155,36 +169,76 @@ public final class BillingRunService {
     /**
      * Invoices every due period, batch by batch; a subscription far behind has several, so passes repeat while the
      * last one invoiced anything. A subscription that failed is not tried again in the same run.
+     *
+     * <p>The workers take batches off one cursor, one after the other, so one batch is read and priced while another
+     * is written. They never deadlock: each locks its subscriptions without waiting (skipping locked ones), then its
+     * customers in id order, then the invoice numbers, and whatever comes after the numbers waits for them to be free.
      */
     private Mono<Void> invoicingPasses(BillingRun run, int pass, Set<UUID> failed) {
         if (pass >= MAX_PASSES) {
             return Mono.error(new IllegalStateException("subscriptions stayed due after " + MAX_PASSES + " passes"));
         }
-        return invoiceBatch(run, null, failed)
-                .expand(batch -> batch.locked() < batchSize ? Mono.empty() : invoiceBatch(run, batch.last(), failed))
+        Cursor cursor = new Cursor();
+        return Flux.range(0, workers)
+                .flatMap(worker -> invoiceBatch(run, cursor, failed).repeat(() -> !cursor.exhausted()), workers)
                 // Not any(): it would cancel the pass at the first batch that invoiced something.
-                .reduce(false, (invoicedAny, batch) -> invoicedAny || batch.invoiced() > 0)
+                .reduce(false, (invoicedAny, invoiced) -> invoicedAny || invoiced > 0)
                 .flatMap(invoicedAny -> invoicedAny ? invoicingPasses(run, pass + 1, failed) : Mono.empty());
     }
 
     /**
-     * What a batch did: how many subscriptions it locked, the last of them (the next batch starts after it), and how
-     * many it invoiced.
+     * Where a pass is in the (billed-through, id) order of due subscriptions. Workers lock their next batch through it
+     * one at a time, each right after the one before has locked its own (not after it committed), so batches never
+     * overlap and the cursor moves in order.
      */
-    private record Batch(int locked, Due last, int invoiced) {
+    private static final class Cursor {
+
+        private Due after;
+        private boolean exhausted;
+        /** Completes when the worker locking before this one has moved the cursor. */
+        private Mono<Void> previous = Mono.empty();
+
+        /** Runs {@code lock} from where the cursor is, once every earlier lock has moved it, and moves it past. */
+        Mono<List<Due>> next(int batchSize, Function<Due, Mono<List<Due>>> lock) {
+            return Mono.defer(() -> {
+                Sinks.Empty<Void> moved = Sinks.empty();
+                Mono<Void> turn;
+                synchronized (this) {
+                    turn = previous;
+                    previous = moved.asMono();
+                }
+                return turn.then(Mono.defer(() -> exhausted() ? Mono.just(List.<Due>of()) : lock.apply(position())
+                                .doOnNext(locked -> moveTo(locked, batchSize))))
+                        .doFinally(signal -> moved.tryEmitEmpty());
+            });
+        }
+
+        synchronized boolean exhausted() {
+            return exhausted;
+        }
+
+        private synchronized Due position() {
+            return after;
+        }
+
+        private synchronized void moveTo(List<Due> locked, int batchSize) {
+            if (!locked.isEmpty()) {
+                after = locked.getLast();
+            }
+            exhausted = locked.size() < batchSize;
+        }
     }
 
     /**
-     * One transaction: locks the next due subscriptions after {@code after} that no one else holds, invoices them, and
-     * counts and audits what it did. A failure of the transaction itself, which rolls it all back, is not blamed on
-     * every subscription in it: they are billed again one per transaction, so only the culprit fails.
+     * One transaction: locks the next due subscriptions that no one else holds, invoices them, and counts and audits
+     * what it did; returns how many it invoiced. A failure of the transaction itself, which rolls it all back, is not
+     * blamed on every subscription in it: they are billed again one per transaction, so only the culprit fails.
      */
-    private Mono<Batch> invoiceBatch(BillingRun run, Due after, Set<UUID> failed) {
+    private Mono<Integer> invoiceBatch(BillingRun run, Cursor cursor, Set<UUID> failed) {
         List<Due> locked = new ArrayList<>();
-        return unitOfWork.inTransaction(() -> subscriptions.lockDue(run.tenant(), run.horizon(),
-                        after == null ? null : after.billedThrough(), after == null ? null : after.subscription().id(),
-                        batchSize)
-                        .collectList()
+        return unitOfWork.inTransaction(() -> cursor.next(batchSize, after -> subscriptions.lockDue(run.tenant(),
+                                run.horizon(), after == null ? null : after.billedThrough(),
+                                after == null ? null : after.subscription().id(), batchSize).collectList())
                         .flatMap(due -> {
                             locked.addAll(due);
                             return invoiceLocked(run, due.stream()
@@ -194,8 +248,7 @@ public final class BillingRunService {
                     failed.addAll(invoiced.failures().keySet());
                     return invoiced.issued().size();
                 })
-                .onErrorResume(error -> locked.isEmpty() ? Mono.error(error) : oneByOne(run, locked, failed))
-                .map(invoiced -> new Batch(locked.size(), locked.isEmpty() ? after : locked.getLast(), invoiced));
+                .onErrorResume(error -> locked.isEmpty() ? Mono.error(error) : oneByOne(run, locked, failed));
     }
 
     /** The fallback for a batch that failed as a whole: each of its subscriptions in a transaction of its own. */

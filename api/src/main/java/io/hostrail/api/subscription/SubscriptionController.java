@@ -12,6 +12,7 @@ import io.hostrail.subscription.service.SubscriptionService.Filter;
 import io.hostrail.subscription.service.SubscriptionService.OptionDraft;
 import io.hostrail.subscription.service.SubscriptionService.OrderDraft;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -63,10 +64,15 @@ public class SubscriptionController {
             @Schema(example = "0", description = "Days of free trial before the first period is billed; 0 to 365")
             @Min(0) @Max(365) Integer trialDays,
             @Schema(example = "WELCOME10", description = "A coupon to redeem; refused coupons refuse the order")
-            @Size(max = 40) String couponCode) {
+            @Size(max = 40) String couponCode,
+            @Schema(description = """
+                    For an add-on product: the customer's subscription it is ordered for, whose product offers it. The \
+                    add-on is billed on its own cycle and is suspended, cancelled and terminated with that subscription.""")
+            UUID parentSubscriptionId) {
 
         OrderDraft draft() {
-            return new OrderDraft(customerId, productId, cycle, quantity, drafts(options), trialDays, couponCode);
+            return new OrderDraft(customerId, productId, cycle, quantity, drafts(options), trialDays, couponCode,
+                    parentSubscriptionId);
         }
     }
 
@@ -100,14 +106,16 @@ public class SubscriptionController {
     record OptionResponse(UUID optionId, int quantity) {
     }
 
-    record SubscriptionResponse(UUID id, UUID customerId, UUID productId, String cycle, String currency, String status,
+    record SubscriptionResponse(UUID id, UUID customerId, UUID productId,
+            @Schema(description = "For an add-on: the subscription it is attached to") UUID parentSubscriptionId,
+            String cycle, String currency, String status,
             int quantity, List<OptionResponse> options, Instant anchor, Instant trialEnd, PeriodResponse currentPeriod,
             @Schema(description = "When the next period starts and is billed; absent when none will be") Instant nextDueDate,
             boolean cancelAtPeriodEnd, Instant suspendedAt, Instant cancelledAt, Instant terminatedAt, Instant createdAt,
             long version) {
 
         static SubscriptionResponse of(Subscription s) {
-            return new SubscriptionResponse(s.id(), s.customerId(), s.productId(), s.cycle().wireName(),
+            return new SubscriptionResponse(s.id(), s.customerId(), s.productId(), s.parentId(), s.cycle().wireName(),
                     s.currency().getCurrencyCode(), s.status().wireName(), s.quantity(),
                     s.options().stream().map(o -> new OptionResponse(o.optionId(), o.quantity())).toList(), s.anchor(),
                     s.trialEnd(), PeriodResponse.of(s.currentPeriod()), s.nextDueDate().orElse(null),
@@ -184,10 +192,12 @@ public class SubscriptionController {
     @Operation(summary = "List subscriptions", description = "Oldest first; pass nextCursor as after.")
     public Mono<SubscriptionPage> list(@AuthenticationPrincipal Principal actor,
             @RequestParam(required = false) UUID customerId,
+            @RequestParam(required = false) @Parameter(description = "Only the add-ons of this subscription")
+            UUID parentSubscriptionId,
             @RequestParam(required = false) @Schema(allowableValues = {"pending", "active", "suspended", "cancelled",
                     "terminated"}) String status,
             @RequestParam(required = false) UUID after, @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
-        return subscriptions.list(actor, new Filter(customerId, status, after, limit)).map(SubscriptionResponse::of)
+        return subscriptions.list(actor, new Filter(customerId, parentSubscriptionId, status, after, limit)).map(SubscriptionResponse::of)
                 .collectList()
                 .map(items -> new SubscriptionPage(items, items.size() == limit ? items.getLast().id().toString() : null));
     }

@@ -20,10 +20,13 @@ import java.util.UUID;
  * activation instant, or the end of the trial when there is one, so the first paid period starts when the trial ends
  * and the trial itself is the period {@code [activation, trialEnd)}.
  *
+ * <p>An add-on subscription names its {@code parentId}, the subscription of the product it is attached to; it is billed
+ * on its own cycle and follows the parent's life (see {@code SubscriptionService}).
+ *
  * <p>Every change returns a new subscription; a change the status does not allow throws {@link IllegalStateException}.
  * The {@code version} is left to the store, which bumps it when it saves a change.
  */
-public record Subscription(UUID id, TenantId tenant, UUID customerId, UUID productId, BillingCycle cycle,
+public record Subscription(UUID id, TenantId tenant, UUID customerId, UUID productId, UUID parentId, BillingCycle cycle,
         Currency currency, SubscriptionStatus status, int quantity, List<SelectedOption> options, Instant anchor,
         Instant trialEnd, Period currentPeriod, boolean cancelAtPeriodEnd, Instant suspendedAt, Instant cancelledAt,
         Instant terminatedAt, Instant createdAt, long version) {
@@ -36,6 +39,9 @@ public record Subscription(UUID id, TenantId tenant, UUID customerId, UUID produ
         Objects.requireNonNull(currency, "currency");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");
+        if (id.equals(parentId)) {
+            throw new IllegalArgumentException("parentId: a subscription cannot be its own parent");
+        }
         requirePlan(cycle, quantity, options);
         options = List.copyOf(options);
         if (currency.getDefaultFractionDigits() < 0) {
@@ -53,8 +59,25 @@ public record Subscription(UUID id, TenantId tenant, UUID customerId, UUID produ
     /** A subscription ordered but not yet running: no anchor and no period until it is activated. */
     public static Subscription pending(UUID id, TenantId tenant, UUID customerId, UUID productId, BillingCycle cycle,
             Currency currency, int quantity, List<SelectedOption> options, Instant createdAt) {
-        return new Subscription(id, tenant, customerId, productId, cycle, currency, SubscriptionStatus.PENDING,
-                quantity, options, null, null, null, false, null, null, null, createdAt, 0);
+        return addonPending(id, tenant, customerId, productId, null, cycle, currency, quantity, options, createdAt);
+    }
+
+    /** {@link #pending}, attached to the subscription {@code parentId} as an add-on; a null parent attaches nothing. */
+    public static Subscription addonPending(UUID id, TenantId tenant, UUID customerId, UUID productId, UUID parentId,
+            BillingCycle cycle, Currency currency, int quantity, List<SelectedOption> options, Instant createdAt) {
+        return new Subscription(id, tenant, customerId, productId, parentId, cycle, currency,
+                SubscriptionStatus.PENDING, quantity, options, null, null, null, false, null, null, null, createdAt, 0);
+    }
+
+    public boolean isAddon() {
+        return parentId != null;
+    }
+
+    /** The same subscription as the store saved it, at {@code version}. */
+    public Subscription withVersion(long version) {
+        return new Subscription(id, tenant, customerId, productId, parentId, cycle, currency, status, quantity, options,
+                anchor, trialEnd, currentPeriod, cancelAtPeriodEnd, suspendedAt, cancelledAt, terminatedAt, createdAt,
+                version);
     }
 
     /** Starts billing at {@code at}, without a trial. */
@@ -180,15 +203,16 @@ public record Subscription(UUID id, TenantId tenant, UUID customerId, UUID produ
         boolean restart = cycle != this.cycle && !isTrialPeriod(anchor, trialEnd, currentPeriod);
         Instant newAnchor = restart ? at : anchor;
         Period period = restart ? BillingPeriods.period(at, cycle, 0) : currentPeriod;
-        return new Subscription(id, tenant, customerId, productId, cycle, currency, status, quantity, options,
+        return new Subscription(id, tenant, customerId, productId, parentId, cycle, currency, status, quantity, options,
                 newAnchor, trialEnd, period, cancelAtPeriodEnd, suspendedAt, cancelledAt, terminatedAt, createdAt,
                 version);
     }
 
     private Subscription with(SubscriptionStatus status, Instant anchor, Instant trialEnd, Period currentPeriod,
             boolean cancelAtPeriodEnd, Instant suspendedAt, Instant cancelledAt, Instant terminatedAt) {
-        return new Subscription(id, tenant, customerId, productId, cycle, currency, status, quantity, options, anchor,
-                trialEnd, currentPeriod, cancelAtPeriodEnd, suspendedAt, cancelledAt, terminatedAt, createdAt, version);
+        return new Subscription(id, tenant, customerId, productId, parentId, cycle, currency, status, quantity, options,
+                anchor, trialEnd, currentPeriod, cancelAtPeriodEnd, suspendedAt, cancelledAt, terminatedAt, createdAt,
+                version);
     }
 
     private void requireMove(SubscriptionStatus target, String action) {

@@ -20,14 +20,19 @@ public final class SubscriptionEvents {
         }
     }
 
-    /** The subscription as it is after the change; provisioning and notifications read what they need from it. */
-    public record SubscriptionChanged(String change, UUID aggregateId, UUID customerId, UUID productId, String status,
+    /**
+     * The subscription as it is after the change; provisioning and notifications read what they need from it. An
+     * add-on names its parent subscription.
+     */
+    public record SubscriptionChanged(String change, UUID aggregateId, UUID customerId, UUID productId, UUID parentId,
+            String status,
             String cycle, int quantity, Instant periodStart, Instant periodEnd, boolean cancelAtPeriodEnd, String reason)
             implements DomainEvent {
 
         public static SubscriptionChanged of(Change change, Subscription s, String reason) {
             Period period = s.currentPeriod();
-            return new SubscriptionChanged(change.wireName(), s.id(), s.customerId(), s.productId(), s.status().wireName(),
+            return new SubscriptionChanged(change.wireName(), s.id(), s.customerId(), s.productId(), s.parentId(),
+                    s.status().wireName(),
                     s.cycle().wireName(), s.quantity(), period == null ? null : period.start(),
                     period == null ? null : period.end(), s.cancelAtPeriodEnd(), reason);
         }

@@ -79,14 +79,15 @@ public final class SubscriptionService {
     public record OptionDraft(UUID optionId, Integer quantity) {
     }
 
+    /** An order; {@code parentSubscriptionId} names the subscription an add-on is ordered for. */
     public record OrderDraft(UUID customerId, UUID productId, String cycle, Integer quantity, List<OptionDraft> options,
-            Integer trialDays, String couponCode) {
+            Integer trialDays, String couponCode, UUID parentSubscriptionId) {
     }
 
     public record ChangeDraft(UUID productId, String cycle, Integer quantity, List<OptionDraft> options) {
     }
 
-    public record Filter(UUID customerId, String status, UUID afterId, int limit) {
+    public record Filter(UUID customerId, UUID parentId, String status, UUID afterId, int limit) {
     }
 
     /** The subscription ordered, and its first invoice unless it started with a trial. */
@@ -163,8 +164,16 @@ public final class SubscriptionService {
         TenantId tenant = actor.tenant();
         Actor who = Actors.of(actor);
         Instant now = clock.instant();
-        return unitOfWork.inTransaction(() -> customers.lockedForBilling(actor, draft.customerId())
+        // The parent first, then the customer: the order in which the billing run locks them too.
+        Mono<java.util.Optional<Subscription>> lockedParent = draft.parentSubscriptionId() == null
+                ? Mono.just(java.util.Optional.empty())
+                : subscriptions.lockShared(tenant, draft.parentSubscriptionId()).map(java.util.Optional::of)
+                        .defaultIfEmpty(java.util.Optional.empty());
+        return unitOfWork.inTransaction(() -> lockedParent.flatMap(parent -> customers.lockedForBilling(actor,
+                        draft.customerId())
                 .zipWith(product(tenant, draft.productId(), "productId"))
+                .flatMap(found -> attachable(draft.parentSubscriptionId(), parent, found.getT1(), found.getT2())
+                        .thenReturn(found)))
                 .flatMap(found -> {
                     Customer customer = found.getT1();
                     Product product = found.getT2();
@@ -173,8 +182,9 @@ public final class SubscriptionService {
                     try {
                         requireOrderable(customer, product);
                         charges = plan(product, cycle, customer, quantity, options);
-                        pending = Subscription.pending(ids.newId(), tenant, customer.id(), product.id(), cycle,
-                                customer.currency(), quantity, PlanCharges.resolvedOptions(product, options), now);
+                        pending = Subscription.addonPending(ids.newId(), tenant, customer.id(), product.id(),
+                                draft.parentSubscriptionId(), cycle, customer.currency(), quantity,
+                                PlanCharges.resolvedOptions(product, options), now);
                     } catch (DomainException e) {
                         return Mono.error(e);
                     }
@@ -192,6 +202,61 @@ public final class SubscriptionService {
                                             : firstInvoice(who, customer, product, created, charges, now,
                                                     coupon.orElse(null))));
                 }));
+    }
+
+    /**
+     * Whether the product may be ordered with (or without) this parent: an add-on product needs a live subscription
+     * of the same customer whose product offers it, and only add-ons have parents.
+     */
+    private Mono<Void> attachable(UUID parentId, java.util.Optional<Subscription> parent, Customer customer,
+            Product product) {
+        if (parentId == null) {
+            return product.kind() == Product.Kind.ADDON ? Mono.error(invalid("parentSubscriptionId",
+                    "is required: " + product.name() + " is an add-on, ordered for a subscription that offers it"))
+                    : Mono.empty();
+        }
+        Subscription found = parent.filter(p -> p.customerId().equals(customer.id())).orElse(null);
+        if (found == null) {
+            return Mono.error(invalid("parentSubscriptionId",
+                    "no subscription " + parentId + " of customer " + customer.id() + " exists"));
+        }
+        if (!found.status().isRunning() && found.status() != SubscriptionStatus.PENDING || found.cancelAtPeriodEnd()) {
+            return Mono.error(new DomainException(STATE, "Subscription " + found.id() + " is "
+                    + (found.cancelAtPeriodEnd() ? "being cancelled" : found.status().wireName())
+                    + "; add-ons cannot be ordered for it."));
+        }
+        return product(customer.tenant(), found.productId(), "parentSubscriptionId")
+                .flatMap(parentProduct -> parentProduct.addonIds().contains(product.id()) ? Mono.<Void>empty()
+                        : Mono.error(invalid("productId", product.name() + " is not offered as an add-on of "
+                                + parentProduct.name())));
+    }
+
+    /**
+     * A plan change keeps add-ons and the rest apart: an add-on moves only to another add-on its parent's product
+     * offers, and nothing else moves to an add-on product.
+     */
+    private Mono<Void> stillAttachable(Subscription current, Product newProduct) {
+        if (!current.isAddon()) {
+            return newProduct.kind() == Product.Kind.ADDON ? Mono.error(invalidChange("productId", newProduct.name()
+                    + " is an add-on; order it for a subscription that offers it")) : Mono.empty();
+        }
+        return subscriptions.find(current.tenant(), current.parentId())
+                .flatMap(parent -> product(current.tenant(), parent.productId(), "productId"))
+                .flatMap(parentProduct -> parentProduct.addonIds().contains(newProduct.id()) ? Mono.<Void>empty()
+                        : Mono.error(invalidChange("productId", newProduct.name() + " is not offered as an add-on of "
+                                + parentProduct.name())));
+    }
+
+    private static DomainException invalidChange(String field, String message) {
+        FieldErrors errors = new FieldErrors();
+        errors.add(field, message);
+        return errors.toException(INVALID, "The plan change has invalid fields.");
+    }
+
+    private static DomainException invalid(String field, String message) {
+        FieldErrors errors = new FieldErrors();
+        errors.add(field, message);
+        return errors.toException(INVALID, "The order has invalid fields.");
     }
 
     /** The coupon the order names, redeemed for the new subscription; refused coupons refuse the order. */
@@ -251,7 +316,7 @@ public final class SubscriptionService {
         }
         UUID customer = client ? actor.customerId() : filter.customerId();
         return unitOfWork.inTransactionMany(() -> subscriptions.list(actor.tenant(),
-                new Subscriptions.Query(customer, status, filter.afterId(), filter.limit())));
+                new Subscriptions.Query(customer, filter.parentId(), status, filter.afterId(), filter.limit())));
     }
 
     /** The invoices of a subscription's periods, oldest first. */
@@ -262,37 +327,116 @@ public final class SubscriptionService {
 
     /** Staff start a pending subscription by hand, e.g. when its first invoice was paid by bank transfer. */
     public Mono<Subscription> activate(Principal actor, UUID id) {
-        return transition(actor, id, current -> subscriptions.billedPeriods(actor.tenant(), id).next()
+        return transition(actor, id, current -> {
+            if (current.status() != SubscriptionStatus.PENDING) {
+                throw new IllegalStateException("cannot activate: the subscription is " + current.status().wireName());
+            }
+            return parentAllows(current, "activate it", parent -> !parent.cancelAtPeriodEnd()
+                            && (parent.status().isRunning() || parent.status() == SubscriptionStatus.PENDING))
+                .then(subscriptions.billedPeriods(actor.tenant(), id).next())
                 .map(first -> first.period().start())
                 .defaultIfEmpty(clock.instant())
-                .flatMap(start -> activate(Actors.of(actor), current, start, Duration.ZERO)));
+                .flatMap(start -> activate(Actors.of(actor), current, start, Duration.ZERO));
+        });
     }
 
+    /**
+     * Stops the service; its active add-ons are suspended with it, at the same instant, which is how unsuspending the
+     * parent tells them from add-ons suspended for reasons of their own.
+     */
     public Mono<Subscription> suspend(Principal actor, UUID id, String reason) {
-        return transition(actor, id, current -> save(Actors.of(actor), Change.SUSPENDED, current,
-                current.suspend(clock.instant()), reason(reason)));
+        Actor who = Actors.of(actor);
+        Instant now = clock.instant();
+        return transition(actor, id, current -> save(who, Change.SUSPENDED, current, current.suspend(now),
+                reason(reason))
+                .flatMap(saved -> withAddons(saved, addon -> addon.status() == SubscriptionStatus.ACTIVE
+                        ? save(who, Change.SUSPENDED, addon, addon.suspend(now), followed(saved, reason))
+                        : Mono.empty())));
     }
 
+    /** Restores the service, and the add-ons that were suspended with it; an add-on's parent must be running. */
     public Mono<Subscription> unsuspend(Principal actor, UUID id) {
-        return transition(actor, id, current -> save(Actors.of(actor), Change.UNSUSPENDED, current,
-                current.unsuspend(clock.instant()), null));
+        Actor who = Actors.of(actor);
+        Instant now = clock.instant();
+        return transition(actor, id, current -> parentAllows(current, "unsuspend it",
+                        parent -> parent.status() != SubscriptionStatus.SUSPENDED)
+                .then(save(who, Change.UNSUSPENDED, current, current.unsuspend(now), null))
+                .flatMap(saved -> withAddons(saved, addon -> addon.status() == SubscriptionStatus.SUSPENDED
+                        && addon.suspendedAt().equals(current.suspendedAt())
+                        ? save(who, Change.UNSUSPENDED, addon, addon.unsuspend(now), followed(saved, null))
+                        : Mono.empty())));
     }
 
-    /** Immediately, or at the end of the current period (the subscription runs and is billed until then). */
+    /**
+     * Immediately, or at the end of the current period (the subscription runs and is billed until then). Its add-ons
+     * go with it: cancelled now, or each at the end of its own period, already paid for; an add-on still pending (its
+     * first invoice unpaid) is cancelled now either way, as there will be nothing left to attach it to.
+     */
     public Mono<Subscription> cancel(Principal actor, UUID id, boolean atPeriodEnd, String reason) {
-        return transition(actor, id, current -> save(Actors.of(actor),
+        Actor who = Actors.of(actor);
+        Instant now = clock.instant();
+        return transition(actor, id, current -> save(who,
                 atPeriodEnd ? Change.CANCELLATION_SCHEDULED : Change.CANCELLED, current,
-                current.cancel(clock.instant(), atPeriodEnd), reason(reason)));
+                current.cancel(now, atPeriodEnd), reason(reason))
+                .flatMap(saved -> withAddons(saved, addon -> {
+                    boolean later = atPeriodEnd && addon.status().isRunning();
+                    if (addon.status() == SubscriptionStatus.CANCELLED || later && addon.cancelAtPeriodEnd()) {
+                        return Mono.empty();
+                    }
+                    return save(who, later ? Change.CANCELLATION_SCHEDULED : Change.CANCELLED, addon,
+                            addon.cancel(now, later), followed(saved, reason));
+                })));
     }
 
+    /** Keeps the subscription, and the add-ons whose cancellation was scheduled with it; an add-on's parent must stay. */
     public Mono<Subscription> withdrawCancellation(Principal actor, UUID id) {
-        return transition(actor, id, current -> save(Actors.of(actor), Change.CANCELLATION_WITHDRAWN, current,
-                current.undoCancelAtPeriodEnd(), null));
+        Actor who = Actors.of(actor);
+        return transition(actor, id, current -> parentAllows(current, "withdraw its cancellation",
+                        parent -> parent.status().isRunning() && !parent.cancelAtPeriodEnd())
+                .then(save(who, Change.CANCELLATION_WITHDRAWN, current, current.undoCancelAtPeriodEnd(), null))
+                .flatMap(saved -> withAddons(saved, addon -> addon.cancelAtPeriodEnd()
+                        ? save(who, Change.CANCELLATION_WITHDRAWN, addon, addon.undoCancelAtPeriodEnd(),
+                                followed(saved, null))
+                        : Mono.empty())));
     }
 
+    /** Removes the service for good, and its add-ons with it (one still pending is cancelled: it never ran). */
     public Mono<Subscription> terminate(Principal actor, UUID id, String reason) {
-        return transition(actor, id, current -> save(Actors.of(actor), Change.TERMINATED, current,
-                current.terminate(clock.instant()), reason(reason)));
+        Actor who = Actors.of(actor);
+        Instant now = clock.instant();
+        return transition(actor, id, current -> save(who, Change.TERMINATED, current, current.terminate(now),
+                reason(reason))
+                .flatMap(saved -> withAddons(saved, addon -> addon.status() == SubscriptionStatus.PENDING
+                        ? save(who, Change.CANCELLED, addon, addon.cancel(now, false), followed(saved, reason))
+                        : save(who, Change.TERMINATED, addon, addon.terminate(now), followed(saved, reason)))));
+    }
+
+    /**
+     * Carries a change of the parent over to its add-ons not terminated yet, locked in id order, each saved with its own
+     * event; {@code follow} picks those the change applies to.
+     */
+    private Mono<Subscription> withAddons(Subscription parent, Function<Subscription, Mono<Subscription>> follow) {
+        return subscriptions.lockAddons(parent.tenant(), parent.id()).concatMap(follow).then(Mono.just(parent));
+    }
+
+    /** Why an add-on changed: its parent did. */
+    private static String followed(Subscription parent, String reason) {
+        String why = reason(reason);
+        return "with its parent subscription " + parent.id() + (why == null ? "" : ": " + why);
+    }
+
+    /** Refuses a change of an add-on that its parent's state rules out; anything else passes. */
+    private Mono<Void> parentAllows(Subscription subscription, String action,
+            java.util.function.Predicate<Subscription> allows) {
+        if (!subscription.isAddon()) {
+            return Mono.empty();
+        }
+        return subscriptions.find(subscription.tenant(), subscription.parentId())
+                .filter(parent -> !allows.test(parent))
+                .flatMap(parent -> Mono.error(new DomainException(STATE, "Subscription " + subscription.id()
+                        + " is an add-on of subscription " + parent.id() + ", which is "
+                        + (parent.cancelAtPeriodEnd() ? "being cancelled" : parent.status().wireName()) + "; cannot "
+                        + action + ".")));
     }
 
     /**
@@ -321,6 +465,8 @@ public final class SubscriptionService {
         Instant now = clock.instant();
         return Mono.zip(product(tenant, current.productId(), "productId"), product(tenant, productId, "productId"),
                         customers.lockedForBilling(tenant, current.customerId()), settings.current(tenant))
+                .flatMap(found -> productId.equals(current.productId()) ? Mono.just(found)
+                        : stillAttachable(current, found.getT2()).thenReturn(found))
                 .flatMap(found -> {
                     Product oldProduct = found.getT1();
                     Product newProduct = found.getT2();

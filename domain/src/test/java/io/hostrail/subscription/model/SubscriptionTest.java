@@ -378,17 +378,20 @@ class SubscriptionTest {
                 PRODUCT, MONTHLY, Currency.getInstance("XXX"), 1, List.of(), CREATED))
                 .withMessage("currency: XXX cannot hold money");
         assertThatIllegalArgumentException().isThrownBy(() -> new Subscription(ok.id(), TENANT, ok.customerId(),
-                PRODUCT, MONTHLY, ok.currency(), ACTIVE, 1, List.of(), START, null,
+                PRODUCT, null, MONTHLY, ok.currency(), ACTIVE, 1, List.of(), START, null,
                 new Period(START.plusSeconds(1), Instant.parse("2027-02-28T10:00:00Z")), false, null, null, null,
                 CREATED, 0)).withMessageStartingWith("currentPeriod: ");
         assertThatIllegalArgumentException().isThrownBy(() -> new Subscription(ok.id(), TENANT, ok.customerId(),
-                PRODUCT, MONTHLY, ok.currency(), PENDING, 1, List.of(), START, null, ok.currentPeriod(), false, null,
+                PRODUCT, null, MONTHLY, ok.currency(), PENDING, 1, List.of(), START, null, ok.currentPeriod(), false, null,
                 null, null, CREATED, 0)).withMessageStartingWith("anchor: ");
         assertThatIllegalArgumentException().isThrownBy(() -> new Subscription(ok.id(), TENANT, ok.customerId(),
-                PRODUCT, MONTHLY, ok.currency(), CANCELLED, 1, List.of(), START, null, ok.currentPeriod(), false, null,
+                PRODUCT, null, MONTHLY, ok.currency(), CANCELLED, 1, List.of(), START, null, ok.currentPeriod(), false, null,
                 null, null, CREATED, 0)).withMessage("cancelledAt: a cancelled subscription needs one");
         assertThatIllegalArgumentException().isThrownBy(() -> new Subscription(ok.id(), TENANT, ok.customerId(),
-                PRODUCT, MONTHLY, ok.currency(), CANCELLED, 1, List.of(), START, null, ok.currentPeriod(), true, null,
+                PRODUCT, null, MONTHLY, ok.currency(), CANCELLED, 1, List.of(), START, null, ok.currentPeriod(), true, null,
                 LATER, null, CREATED, 0)).withMessageStartingWith("cancelAtPeriodEnd: ");
+        assertThatIllegalArgumentException().isThrownBy(() -> Subscription.addonPending(ok.id(), TENANT,
+                ok.customerId(), PRODUCT, ok.id(), MONTHLY, ok.currency(), 1, List.of(), CREATED))
+                .withMessage("parentId: a subscription cannot be its own parent");
     }
 }

@@ -29,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class R2dbcSubscriptions implements Subscriptions {
 
     private static final String COLUMNS = """
-            id, tenant_id, customer_id, product_id, cycle, currency, status, quantity, options::text AS options, anchor,
-            trial_end, period_start, period_end, cancel_at_period_end, suspended_at, cancelled_at, terminated_at,
+            id, tenant_id, customer_id, product_id, parent_id, cycle, currency, status, quantity, options::text AS options,
+            anchor, trial_end, period_start, period_end, cancel_at_period_end, suspended_at, cancelled_at, terminated_at,
             created_at, version""";
     private static final String MICROS = "_micros";
     /**
@@ -38,7 +38,8 @@ public final class R2dbcSubscriptions implements Subscriptions {
      * hundred thousand, and the driver parses text timestamps slowly (a tenth of the run's CPU, nine per row).
      */
     private static final String COLUMNS_IN_MICROS = """
-            id, tenant_id, customer_id, product_id, cycle, currency, status, quantity, options::text AS options, %s,
+            id, tenant_id, customer_id, product_id, parent_id, cycle, currency, status, quantity, options::text AS options,
+            %s,
             cancel_at_period_end, version""".formatted(Stream.of("anchor", "trial_end", "period_start",
                     "period_end", "suspended_at", "cancelled_at", "terminated_at", "created_at", "billed_through")
             // Aliased apart from the columns: ORDER BY billed_through must still mean the indexed column.
@@ -59,14 +60,15 @@ public final class R2dbcSubscriptions implements Subscriptions {
 
     @Override
     public Mono<Subscription> insert(Subscription s) {
-        return bind(database.sql("""
-                        INSERT INTO subscription (id, tenant_id, customer_id, product_id, cycle, currency, status, quantity,
-                            options, anchor, trial_end, period_start, period_end, cancel_at_period_end, suspended_at,
-                            cancelled_at, terminated_at, created_at, updated_at, version)
-                        VALUES (:id, :tenant, :customer, :product, :cycle, :currency, :status, :quantity, :options, :anchor,
-                            :trialEnd, :periodStart, :periodEnd, :cancelAtPeriodEnd, :suspendedAt, :cancelledAt,
-                            :terminatedAt, :createdAt, :now, 0)
-                        """), s)
+        GenericExecuteSpec insert = bind(database.sql("""
+                        INSERT INTO subscription (id, tenant_id, customer_id, product_id, parent_id, cycle, currency,
+                            status, quantity, options, anchor, trial_end, period_start, period_end, cancel_at_period_end,
+                            suspended_at, cancelled_at, terminated_at, created_at, updated_at, version)
+                        VALUES (:id, :tenant, :customer, :product, :parent, :cycle, :currency, :status, :quantity,
+                            :options, :anchor, :trialEnd, :periodStart, :periodEnd, :cancelAtPeriodEnd, :suspendedAt,
+                            :cancelledAt, :terminatedAt, :createdAt, :now, 0)
+                        """), s);
+        return (s.parentId() == null ? insert.bindNull("parent", UUID.class) : insert.bind("parent", s.parentId()))
                 .fetch().rowsUpdated().thenReturn(s);
     }
 
@@ -83,10 +85,7 @@ public final class R2dbcSubscriptions implements Subscriptions {
                             AND currency = :currency AND created_at = :createdAt
                         """), s)
                 .bind("version", expectedVersion).fetch().rowsUpdated().filter(updated -> updated == 1)
-                .map(updated -> new Subscription(s.id(), s.tenant(), s.customerId(), s.productId(), s.cycle(),
-                        s.currency(), s.status(), s.quantity(), s.options(), s.anchor(), s.trialEnd(), s.currentPeriod(),
-                        s.cancelAtPeriodEnd(), s.suspendedAt(), s.cancelledAt(), s.terminatedAt(), s.createdAt(),
-                        expectedVersion + 1));
+                .map(updated -> s.withVersion(expectedVersion + 1));
     }
 
     @Override
@@ -96,10 +95,19 @@ public final class R2dbcSubscriptions implements Subscriptions {
     }
 
     @Override
+    public Mono<Subscription> lockShared(TenantId tenant, UUID id) {
+        return database.sql("SELECT " + COLUMNS + " FROM subscription WHERE tenant_id = :tenant AND id = :id FOR SHARE")
+                .bind("tenant", tenant.value()).bind("id", id).map(this::toSubscription).one();
+    }
+
+    @Override
     public Flux<Subscription> list(TenantId tenant, Query query) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM subscription WHERE tenant_id = :tenant");
         if (query.customerId() != null) {
             sql.append(" AND customer_id = :customer");
+        }
+        if (query.parentId() != null) {
+            sql.append(" AND parent_id = :parent");
         }
         if (query.status() != null) {
             sql.append(" AND status = :status");
@@ -112,6 +120,9 @@ public final class R2dbcSubscriptions implements Subscriptions {
         if (query.customerId() != null) {
             spec = spec.bind("customer", query.customerId());
         }
+        if (query.parentId() != null) {
+            spec = spec.bind("parent", query.parentId());
+        }
         if (query.status() != null) {
             spec = spec.bind("status", query.status().wireName());
         }
@@ -119,6 +130,13 @@ public final class R2dbcSubscriptions implements Subscriptions {
             spec = spec.bind("after", query.afterId());
         }
         return spec.map(this::toSubscription).all();
+    }
+
+    @Override
+    public Flux<Subscription> lockAddons(TenantId tenant, UUID parentId) {
+        return database.sql("SELECT " + COLUMNS + " FROM subscription WHERE tenant_id = :tenant AND parent_id = :parent"
+                        + " AND status <> 'terminated' ORDER BY id FOR NO KEY UPDATE")
+                .bind("tenant", tenant.value()).bind("parent", parentId).map(this::toSubscription).all();
     }
 
     @Override
@@ -320,7 +338,7 @@ public final class R2dbcSubscriptions implements Subscriptions {
                 .map(o -> new SelectedOption(UUID.fromString((String) o.get("optionId")), ((Number) o.get("quantity")).intValue()))
                 .toList();
         return new Subscription(row.get("id", UUID.class), new TenantId(row.get("tenant_id", UUID.class)),
-                row.get("customer_id", UUID.class), row.get("product_id", UUID.class),
+                row.get("customer_id", UUID.class), row.get("product_id", UUID.class), row.get("parent_id", UUID.class),
                 BillingCycle.fromWire(row.get("cycle", String.class)), Currency.getInstance(row.get("currency", String.class)),
                 SubscriptionStatus.fromWire(row.get("status", String.class)), row.get("quantity", Integer.class), options,
                 instants.apply(row, "anchor"), instants.apply(row, "trial_end"),

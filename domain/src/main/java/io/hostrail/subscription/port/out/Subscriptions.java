@@ -12,7 +12,7 @@ import reactor.core.publisher.Mono;
 
 public interface Subscriptions {
 
-    record Query(UUID customerId, SubscriptionStatus status, UUID afterId, int limit) {
+    record Query(UUID customerId, UUID parentId, SubscriptionStatus status, UUID afterId, int limit) {
     }
 
     enum BillingKind { FIRST, RENEWAL, CHANGE }
@@ -28,7 +28,19 @@ public interface Subscriptions {
 
     Mono<Subscription> find(TenantId tenant, UUID id);
 
+    /**
+     * The subscription, locked against changes (not against other readers) until the caller's transaction ends: what
+     * an add-on is being ordered onto cannot be cancelled meanwhile.
+     */
+    Mono<Subscription> lockShared(TenantId tenant, UUID id);
+
     Flux<Subscription> list(TenantId tenant, Query query);
+
+    /**
+     * The add-ons attached to a subscription that are not terminated yet, each locked until the caller's
+     * transaction ends, in id order.
+     */
+    Flux<Subscription> lockAddons(TenantId tenant, UUID parentId);
 
     /**
      * Records that the period was invoiced and moves the subscription's billed-through mark to its end. False, with

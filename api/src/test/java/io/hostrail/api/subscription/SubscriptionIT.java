@@ -334,6 +334,89 @@ class SubscriptionIT {
     }
 
     @Test
+    @DisplayName("a plan change credits and charges as the coupon discounted the period, never more than was paid")
+    void planChangeWithCoupon() {
+        String starter = (String) product("Starter", "10.00", null, false).get("id");
+        String pro = (String) product("Pro", "20.00", null, false).get("id");
+        String coupon = (String) session.created("/api/v1/coupons", Map.of("code", "HALF", "kind", "percent",
+                "percent", "50", "duration", "forever")).get("id");
+        String acme = customer();
+        session.grantCredit(acme, "5.00");
+        Map<?, ?> ordered = post("/api/v1/subscriptions", Map.of("customerId", acme, "productId", starter,
+                "cycle", "monthly", "couponCode", "HALF")).expectStatus().isCreated().expectBody(Map.class)
+                .returnResult().getResponseBody();
+        assertThat(ordered.get("invoiceStatus")).isEqualTo("paid");
+        String id = (String) ((Map<?, ?>) ordered.get("subscription")).get("id");
+
+        Map<?, ?> preview = post("/api/v1/subscriptions/" + id + "/change-preview", Map.of("productId", pro))
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(preview.get("currentRecurring")).isEqualTo("5.00");
+        assertThat(preview.get("newRecurring")).isEqualTo("10.00");
+        BigDecimal credit = amount(preview, 0).negate();
+        BigDecimal charge = amount(preview, 1);
+        // Half of what was paid for the unused days comes back, and the new plan costs half its price for them.
+        assertThat(credit).isPositive().isLessThanOrEqualTo(new BigDecimal("5.00"));
+        assertThat(charge.subtract(credit.multiply(BigDecimal.TWO)).abs()).isLessThanOrEqualTo(new BigDecimal("0.01"));
+        assertThat((String) ((Map<?, ?>) ((List<?>) preview.get("lines")).get(1)).get("description"))
+                .endsWith("(coupon HALF)");
+
+        Map<?, ?> changed = post("/api/v1/subscriptions/" + id + "/change", Map.of("productId", pro))
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        get("/api/v1/credit-notes/" + ((List<?>) changed.get("creditNoteIds")).getFirst()).expectBody()
+                .jsonPath("$.total").isEqualTo(credit.toPlainString());
+        get("/api/v1/invoices/" + changed.get("invoiceId")).expectBody()
+                .jsonPath("$.total").isEqualTo(charge.toPlainString())
+                .jsonPath("$.memo").value(memo -> assertThat((String) memo).endsWith("coupon HALF"));
+        // Re-billing a period already discounted is not another cycle of the coupon.
+        get("/api/v1/coupons/" + coupon + "/redemptions").expectBody()
+                .jsonPath("$.items[0].cyclesDiscounted").isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a new cycle's period gets the coupon while it has cycles left, and counts one")
+    void cycleChangeWithCoupon() {
+        Map<String, Object> body = productBody("Starter", "10.00", null, false);
+        body.put("prices", List.of(Map.of("cycle", "monthly", "currency", "EUR", "amount", "10.00"),
+                Map.of("cycle", "annual", "currency", "EUR", "amount", "100.00")));
+        String starter = (String) session.created("/api/v1/products", body).get("id");
+        String twice = (String) session.created("/api/v1/coupons", Map.of("code", "TWICE", "kind", "percent",
+                "percent", "50", "duration", "repeating", "cycles", 2)).get("id");
+        String acme = customer();
+        session.grantCredit(acme, "100.00");
+        String id = (String) ((Map<?, ?>) post("/api/v1/subscriptions", Map.of("customerId", acme,
+                "productId", starter, "cycle", "monthly", "couponCode", "TWICE")).expectStatus().isCreated()
+                .expectBody(Map.class).returnResult().getResponseBody().get("subscription")).get("id");
+        Map<?, ?> changed = post("/api/v1/subscriptions/" + id + "/change", Map.of("cycle", "annual"))
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        get("/api/v1/invoices/" + changed.get("invoiceId")).expectBody()
+                .jsonPath("$.total").isEqualTo("50.00")
+                .jsonPath("$.lines[0].description").value(text -> assertThat((String) text).endsWith("(coupon TWICE)"));
+        get("/api/v1/coupons/" + twice + "/redemptions").expectBody()
+                .jsonPath("$.items[0].cyclesDiscounted").isEqualTo(2);
+        // Used up: the next new cycle is charged in full.
+        Map<?, ?> again = post("/api/v1/subscriptions/" + id + "/change-preview", Map.of("cycle", "monthly"))
+                .expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(again.get("currentRecurring")).isEqualTo("50.00");
+        assertThat(again.get("newRecurring")).isEqualTo("10.00");
+    }
+
+    @Test
+    @DisplayName("a plan change during a scheduled cancellation keeps the cancellation")
+    void changeKeepsScheduledCancellation() {
+        String starter = (String) product("Starter", "10.00", null, false).get("id");
+        String pro = (String) product("Pro", "20.00", null, false).get("id");
+        String acme = customer();
+        session.grantCredit(acme, "30.00");
+        String id = order(acme, starter);
+        post("/api/v1/subscriptions/" + id + "/cancel", Map.of("atPeriodEnd", true)).expectStatus().isOk();
+        post("/api/v1/subscriptions/" + id + "/change", Map.of("productId", pro)).expectStatus().isOk().expectBody()
+                .jsonPath("$.subscription.productId").isEqualTo(pro)
+                .jsonPath("$.subscription.cancelAtPeriodEnd").isEqualTo(true)
+                .jsonPath("$.subscription.nextDueDate").doesNotExist();
+        get("/api/v1/subscriptions/" + id).expectBody().jsonPath("$.cancelAtPeriodEnd").isEqualTo(true);
+    }
+
+    @Test
     @DisplayName("client users see their own subscriptions only and cannot change them")
     void clientVisibility() {
         String productId = (String) product("Starter", "10.00", null, false).get("id");

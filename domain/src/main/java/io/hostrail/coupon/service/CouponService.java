@@ -351,6 +351,17 @@ public final class CouponService {
                 .defaultIfEmpty(Optional.empty()));
     }
 
+    /**
+     * The redemption made for the subscription, whatever cycles it has left, inside the caller's unit of work: a plan
+     * change re-bills periods the coupon may have discounted.
+     */
+    public Mono<Optional<Redemption>> redemptionOfSubscriptionInTransaction(TenantId tenant, UUID subscriptionId) {
+        return unitOfWork.inTransaction(() -> coupons.findRedemptionOfSubscription(Objects.requireNonNull(tenant, "tenant"),
+                        Objects.requireNonNull(subscriptionId, "subscriptionId"))
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty()));
+    }
+
     /** {@link #markCycleDiscounted(TenantId, UUID, UUID)} without naming the invoice. */
     public Mono<Void> markCycleDiscounted(TenantId tenant, UUID redemptionId) {
         return markCycleDiscounted(tenant, redemptionId, null);

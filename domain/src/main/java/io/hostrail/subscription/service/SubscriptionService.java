@@ -100,11 +100,35 @@ public final class SubscriptionService {
 
     /**
      * What a plan change would do, computed exactly as applying it would, and nothing recorded. During a trial nothing
-     * was paid, so there are no lines: the new plan is billed when the trial ends.
+     * was paid, so there are no lines: the new plan is billed when the trial ends. {@code oldRecurring} and
+     * {@code newRecurring} are what the proration used: less the subscription's coupon when the period was billed with
+     * its discount (or, for a new cycle, when the coupon has a cycle left for the new period).
      */
     public record ChangePreview(Subscription current, Subscription after, Proration.Result proration,
             Proration.Granularity granularity, List<PreviewLine> lines, Money oldRecurring, Money newRecurring,
-            Instant at, Product oldProduct, Product newProduct, Customer customer, boolean inTrial) {
+            Instant at, Product oldProduct, Product newProduct, Customer customer, boolean inTrial,
+            CouponPrices coupon, Money chargeBeforeCoupon) {
+    }
+
+    /**
+     * The recurring amounts with and without the subscription's coupon, for the periods a change re-bills: each is
+     * credited and charged as its own invoice was discounted. {@code redemption} is null without a coupon, and
+     * {@code newPeriod} says whether a change of cycle's new period gets the discount (and counts a cycle of it).
+     */
+    public record CouponPrices(Redemption redemption, Money oldFull, Money oldDiscounted, Money newFull,
+            Money newDiscounted, boolean newPeriod) {
+
+        Money old(boolean discounted) {
+            return discounted ? oldDiscounted : oldFull;
+        }
+
+        Money recurring(boolean discounted) {
+            return discounted ? newDiscounted : newFull;
+        }
+
+        String note(boolean discounted) {
+            return discounted && redemption != null ? " (coupon " + redemption.coupon().code() + ")" : "";
+        }
     }
 
     /** A plan change made: the subscription after it, the invoice for the new plan, the credit notes for the old. */
@@ -464,13 +488,17 @@ public final class SubscriptionService {
         UUID productId = draft.productId() == null ? current.productId() : draft.productId();
         Instant now = clock.instant();
         return Mono.zip(product(tenant, current.productId(), "productId"), product(tenant, productId, "productId"),
-                        customers.lockedForBilling(tenant, current.customerId()), settings.current(tenant))
+                        customers.lockedForBilling(tenant, current.customerId()), settings.current(tenant),
+                        coupons.redemptionOfSubscriptionInTransaction(tenant, current.id()),
+                        runningPeriodDiscounted(current, now))
                 .flatMap(found -> productId.equals(current.productId()) ? Mono.just(found)
                         : stillAttachable(current, found.getT2()).thenReturn(found))
                 .flatMap(found -> {
                     Product oldProduct = found.getT1();
                     Product newProduct = found.getT2();
                     Customer customer = found.getT3();
+                    Redemption coupon = found.getT5().orElse(null);
+                    boolean discountedNow = found.getT6();
                     try {
                         if (!productId.equals(current.productId())) {
                             requireOrderable(customer, newProduct);
@@ -482,24 +510,37 @@ public final class SubscriptionService {
                         Subscription changed = current.changePlan(productId, cycle, quantity,
                                 PlanCharges.resolvedOptions(newProduct, chosen), now);
                         Proration.Granularity granularity = found.getT4().prorationGranularity();
+                        boolean newCycle = cycle != current.cycle();
+                        CouponPrices prices = new CouponPrices(coupon, before.recurring(),
+                                afterCoupon(oldProduct, current, before, coupon), after.recurring(),
+                                afterCoupon(newProduct, changed, after, coupon),
+                                newCycle && coupon != null && coupon.appliesToNextCycle());
                         if (current.inTrial(now)) {
                             Money none = Money.zero(customer.currency());
                             return Mono.just(new ChangePreview(current, changed, new Proration.Result(none, none, none, 0,
                                     1, changed.currentPeriod()), granularity, List.of(), before.recurring(),
-                                    after.recurring(), now, oldProduct, newProduct, customer, true));
+                                    after.recurring(), now, oldProduct, newProduct, customer, true, prices, none));
                         }
-                        Proration.Result result = Proration.calculate(current.currentPeriod(), now, before.recurring(),
-                                current.cycle(), after.recurring(), cycle, granularity);
+                        boolean newDiscounted = newCycle ? prices.newPeriod() : discountedNow;
+                        Money oldRecurring = prices.old(discountedNow);
+                        Money newRecurring = prices.recurring(newDiscounted);
+                        Proration.Result result = Proration.calculate(current.currentPeriod(), now, oldRecurring,
+                                current.cycle(), newRecurring, cycle, granularity);
+                        // The same charge at the full price, so the invoice shows the coupon's part as a discount.
+                        Money chargeBeforeCoupon = newDiscounted ? Proration.calculate(current.currentPeriod(), now,
+                                oldRecurring, current.cycle(), prices.newFull(), cycle, granularity).charge()
+                                : result.charge();
                         List<PreviewLine> lines = new ArrayList<>();
                         Period unused = new Period(now, current.currentPeriod().end());
                         if (!result.credit().isZero()) {
-                            lines.add(new PreviewLine("Unused time on " + oldProduct.name() + " " + span(unused),
-                                    result.credit(), unused));
+                            lines.add(new PreviewLine("Unused time on " + oldProduct.name() + " " + span(unused)
+                                    + prices.note(discountedNow), result.credit(), unused));
                         }
-                        lines.add(new PreviewLine(newProduct.name() + " " + span(result.newPeriod()), result.charge(),
-                                result.newPeriod()));
+                        lines.add(new PreviewLine(newProduct.name() + " " + span(result.newPeriod())
+                                + prices.note(newDiscounted), result.charge(), result.newPeriod()));
                         return Mono.just(new ChangePreview(current, changed, result, granularity, lines,
-                                before.recurring(), after.recurring(), now, oldProduct, newProduct, customer, false));
+                                oldRecurring, newRecurring, now, oldProduct, newProduct, customer, false, prices,
+                                chargeBeforeCoupon));
                     } catch (IllegalStateException e) {
                         return Mono.error(new DomainException(STATE, e.getMessage() + "."));
                     } catch (IllegalArgumentException e) {
@@ -508,6 +549,40 @@ public final class SubscriptionService {
                         return Mono.error(invalid.toException(INVALID, "The plan change has invalid fields."));
                     }
                 });
+    }
+
+    /** Whether the invoice that billed the period the subscription is in gave it a coupon's discount. */
+    private Mono<Boolean> runningPeriodDiscounted(Subscription subscription, Instant now) {
+        if (subscription.currentPeriod() == null) {
+            return Mono.just(false);
+        }
+        return subscriptions.billedPeriods(subscription.tenant(), subscription.id())
+                .filter(billed -> billed.invoiceId() != null && billed.period().contains(now))
+                .reduce((a, b) -> a.invoiceId().compareTo(b.invoiceId()) >= 0 ? a : b)
+                .flatMap(billed -> invoices.findInTransaction(subscription.tenant(), billed.invoiceId()))
+                .map(invoice -> discounted(invoice, subscription.id()))
+                .defaultIfEmpty(false);
+    }
+
+    /** Whether the invoice discounted the subscription's recurring lines (the only discount they get is a coupon's). */
+    private static boolean discounted(Invoice invoice, UUID subscriptionId) {
+        return invoice.pricing().lines().stream().anyMatch(line -> subscriptionId.equals(line.subscriptionId())
+                && line.periodStart() != null && line.discount().isPositive());
+    }
+
+    /** The plan's recurring amount for a period less the coupon's discount on it, as a renewal would work it out. */
+    private static Money afterCoupon(Product product, Subscription subscription, PlanCharges charges,
+            Redemption coupon) {
+        if (coupon == null) {
+            return charges.recurring();
+        }
+        Period any = subscription.currentPeriod() == null ? new Period(subscription.createdAt(),
+                subscription.createdAt().plusSeconds(1)) : subscription.currentPeriod();
+        Money net = Money.zero(charges.recurring().currency());
+        for (InvoiceLine.Draft line : discounted(lines(product, subscription, charges, any, false), coupon)) {
+            net = net.plus(line.amount());
+        }
+        return net;
     }
 
     /**
@@ -672,45 +747,58 @@ public final class SubscriptionService {
         }
         Instant at = preview.at();
         boolean newCycle = preview.after().cycle() != current.cycle();
-        Money fullOld = preview.oldRecurring();
-        Money fullNew = preview.newRecurring();
+        CouponPrices prices = preview.coupon();
         return subscriptions.billedPeriods(tenant, current.id())
                 .filter(billed -> billed.invoiceId() != null && billed.period().end().isAfter(at))
                 .collectList()
                 .map(SubscriptionService::latestPerSpan)
                 .flatMap(unserved -> {
                     List<InvoiceLine.Draft> charges = new ArrayList<>();
-                    Flux<CreditNote> credits = Flux.fromIterable(unserved).concatMap(billed -> {
-                        boolean running = !billed.period().start().isAfter(at);
-                        Period unused = new Period(running ? at : billed.period().start(), billed.period().end());
-                        Money credit = running ? preview.proration().credit().negate() : fullOld;
-                        if (!newCycle) {
-                            Money charge = running ? preview.proration().charge() : fullNew;
-                            if (charge.isPositive()) {
-                                charges.add(new InvoiceLine.Draft(preview.newProduct().name() + " " + span(unused), 1,
-                                        charge, null, unused.start(), unused.end(), preview.newProduct().id(),
-                                        current.id()));
-                            }
-                        }
-                        return credit.isPositive() ? invoices.findInTransaction(tenant, billed.invoiceId())
-                                .filter(Invoice::isCreditable)
-                                .flatMap(invoice -> creditNotes.issueInTransaction(tenant, who, invoice,
-                                        "Plan change of subscription " + current.id(), List.of(new CreditNoteLine.Draft(
-                                                "Unused time on " + preview.oldProduct().name() + " " + span(unused),
-                                                credit, null))))
-                                : Mono.<CreditNote>empty();
-                    });
+                    boolean[] anyDiscounted = {false};
+                    Flux<CreditNote> credits = Flux.fromIterable(unserved).concatMap(billed -> invoices
+                            .findInTransaction(tenant, billed.invoiceId())
+                            .flatMap(invoice -> {
+                                // Each span is credited, and charged again, as its own invoice was discounted.
+                                boolean discounted = discounted(invoice, current.id());
+                                boolean running = !billed.period().start().isAfter(at);
+                                Period unused = new Period(running ? at : billed.period().start(), billed.period().end());
+                                Money credit = running ? preview.proration().credit().negate() : prices.old(discounted);
+                                if (!newCycle) {
+                                    Money charge = running ? preview.proration().charge() : prices.recurring(discounted);
+                                    Money full = running ? preview.chargeBeforeCoupon() : prices.newFull();
+                                    if (charge.isPositive()) {
+                                        anyDiscounted[0] |= discounted;
+                                        charges.add(new InvoiceLine.Draft(preview.newProduct().name() + " "
+                                                + span(unused) + prices.note(discounted), 1, full, full.minus(charge),
+                                                unused.start(), unused.end(), preview.newProduct().id(), current.id()));
+                                    }
+                                }
+                                return credit.isPositive() && invoice.isCreditable()
+                                        ? creditNotes.issueInTransaction(tenant, who, invoice,
+                                                "Plan change of subscription " + current.id(),
+                                                List.of(new CreditNoteLine.Draft("Unused time on "
+                                                        + preview.oldProduct().name() + " " + span(unused)
+                                                        + prices.note(discounted), credit, null)))
+                                        : Mono.<CreditNote>empty();
+                            }));
                     return credits.collectList().flatMap(notes -> {
+                        boolean countsCycle = newCycle && prices.newPeriod() && preview.proration().charge().isPositive();
                         if (newCycle && preview.proration().charge().isPositive()) {
                             Period period = preview.proration().newPeriod();
-                            charges.add(new InvoiceLine.Draft(preview.newProduct().name() + " " + span(period), 1,
-                                    preview.proration().charge(), null, period.start(), period.end(),
+                            Money full = preview.chargeBeforeCoupon();
+                            charges.add(new InvoiceLine.Draft(preview.newProduct().name() + " " + span(period)
+                                    + prices.note(prices.newPeriod()), 1, full,
+                                    full.minus(preview.proration().charge()), period.start(), period.end(),
                                     preview.newProduct().id(), current.id()));
                         }
                         UUID invoiceId = ids.newId();
+                        String memo = "Plan change of subscription " + current.id();
                         Mono<Invoice> invoice = charges.isEmpty() ? Mono.empty()
                                 : invoices.issueInTransaction(tenant, who, preview.customer(), invoiceId, charges, at,
-                                        "Plan change of subscription " + current.id());
+                                        countsCycle || anyDiscounted[0] ? memo(memo, prices.redemption()) : memo)
+                                        .flatMap(issued -> countsCycle ? coupons.markCycleDiscounted(tenant,
+                                                prices.redemption().id(), issued.id()).thenReturn(issued)
+                                                : Mono.just(issued));
                         return invoice.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                                 .flatMap(issued -> save(who, Change.PLAN_CHANGED, current, preview.after(), null)
                                         .flatMap(saved -> recordChange(saved, preview, charges, issued.orElse(null))

@@ -107,8 +107,8 @@ public class LedgerController {
     @GetMapping("/api/v1/ledger/receivables-aging")
     @PreAuthorize("hasAuthority('report:read')")
     @Operation(summary = "What customers owe, by how long it is overdue", description = """
-            The receivable the ledger holds for each invoice (what was invoiced, less credit applied, credit notes and
-            write-offs), as of the end of asOf (UTC; default today), in the buckets current, 1-30, 31-60, 61-90 and over
+            The receivable the ledger holds for each invoice (what was invoiced, less credit applied, payments, credit
+            notes and write-offs), as of the end of asOf (UTC; default today), in the buckets current, 1-30, 31-60, 61-90 and over
             90 days past due, per currency, in total and per customer, largest first.""")
     public Mono<AgingResponse> receivablesAging(@AuthenticationPrincipal Principal actor,
             @RequestParam(required = false) @Schema(example = "2026-12-31") LocalDate asOf) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostrail.api.HostrailApplication;
 import io.hostrail.api.support.BillingFixtures;
+import io.hostrail.api.support.FakeVies;
 import io.hostrail.billingrun.model.BillingRun;
 import io.hostrail.billingrun.service.BillingRunService;
 import io.hostrail.identity.service.TenantBootstrap;
@@ -63,7 +64,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(classes = HostrailApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "hostrail.instance-id=benchmark")
 @ActiveProfiles("test")
-@ContextConfiguration(initializers = EmbeddedStackInitializer.class)
+@ContextConfiguration(initializers = {EmbeddedStackInitializer.class, FakeVies.Initializer.class})
 @AutoConfigureWebTestClient(timeout = "30s")
 class BillingRunBenchmark {
 

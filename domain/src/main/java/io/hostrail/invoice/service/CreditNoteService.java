@@ -145,6 +145,13 @@ public final class CreditNoteService {
                         CreditNote.reason(reason)));
     }
 
+    /** What credit notes may still give back on the invoice, inside the caller's unit of work. */
+    public Mono<Money> creditableInTransaction(TenantId tenant, Invoice invoice) {
+        return creditNotes.ofInvoice(tenant, invoice.id()).map(CreditNote::total)
+                .reduce(Money.zero(invoice.currency()), Money::plus)
+                .map(given -> invoice.pricing().total().minus(given));
+    }
+
     private Mono<CreditNote> decided(TenantId tenant, Actor actor, Invoice invoice, CreditDecision decision,
             String reason) {
         String invoiceName = invoice.number() == null ? invoice.id().toString() : invoice.number();

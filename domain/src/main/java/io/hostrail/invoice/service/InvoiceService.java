@@ -400,6 +400,16 @@ public final class InvoiceService {
         });
     }
 
+    /**
+     * Takes a payment's part off the invoice, which the caller read under its customer's lock, inside the caller's unit
+     * of work; {@code invoice.paid} when nothing is left due. The payment records its own ledger movement.
+     */
+    public Mono<Invoice> paymentReceivedInTransaction(Invoice invoice, Money amount) {
+        Invoice paid = invoice.paymentReceived(amount, clock.instant());
+        return store(paid, invoice.version()).flatMap(stored -> stored.status() == InvoiceStatus.PAID
+                ? events.record(stored.tenant(), paidEvent(stored)).thenReturn(stored) : Mono.just(stored));
+    }
+
     /** Credit spent on an invoice: the invoice after it, the ledger movement and the events that say so. */
     private record Spend(Invoice invoice, Money amount, LedgerTransaction movement, List<DomainEvent> events) {
     }

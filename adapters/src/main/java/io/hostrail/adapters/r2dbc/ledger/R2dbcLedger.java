@@ -134,14 +134,16 @@ public final class R2dbcLedger implements Ledger {
 
     @Override
     public Flux<OpenReceivable> openReceivables(TenantId tenant, Instant asOf) {
-        // Credit notes record their movement under their own id; they settle the invoice they were issued on.
+        // Credit notes and payments record their movements under their own ids; they settle the invoice they name.
         return database.sql("""
                         SELECT i.id, i.number, i.customer_id, i.due_at, e.currency,
                             sum(e.debit_minor) - sum(e.credit_minor) AS open
                         FROM ledger_entry e
                         JOIN ledger_transaction t ON t.tenant_id = e.tenant_id AND t.id = e.transaction_id
                         LEFT JOIN credit_note n ON n.tenant_id = t.tenant_id AND n.id = t.document_id
-                        JOIN invoice i ON i.tenant_id = t.tenant_id AND i.id = COALESCE(n.invoice_id, t.document_id)
+                        LEFT JOIN payment p ON p.tenant_id = t.tenant_id AND p.id = t.document_id
+                        JOIN invoice i ON i.tenant_id = t.tenant_id
+                            AND i.id = COALESCE(n.invoice_id, p.invoice_id, t.document_id)
                         WHERE e.tenant_id = :tenant AND e.account = 'accounts_receivable' AND t.occurred_at < :asOf
                         GROUP BY i.id, i.number, i.customer_id, i.due_at, e.currency
                         HAVING sum(e.debit_minor) - sum(e.credit_minor) <> 0

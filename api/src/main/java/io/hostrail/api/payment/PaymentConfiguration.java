@@ -1,6 +1,15 @@
 package io.hostrail.api.payment;
 
 import io.hostrail.adapters.r2dbc.payment.R2dbcPayments;
+import io.hostrail.adapters.r2dbc.payment.R2dbcProviderAccounts;
+import io.hostrail.adapters.r2dbc.payment.R2dbcWebhookEvents;
+import io.hostrail.payment.model.WebhookEvent;
+import io.hostrail.payment.service.WebhookService;
+import io.hostrail.shared.event.EventSubscription;
+import io.hostrail.shared.event.EventTypePattern;
+import io.hostrail.shared.secret.SecretBox;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.customer.service.CustomerService;
 import io.hostrail.invoice.service.CreditNoteService;
@@ -31,5 +40,34 @@ public class PaymentConfiguration {
             AuditTrail audit, IdGenerator ids, Clock clock) {
         return new PaymentService(payments, invoices, creditNotes, customers, balances, ledger, unitOfWork, events,
                 audit, ids, clock);
+    }
+
+    @Bean
+    public WebhookService webhookService(DatabaseClient database, PaymentService payments, Payments paymentStore,
+            JsonMapper json, SecretBox secrets, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit,
+            IdGenerator ids, Clock clock, PaymentProperties properties) {
+        return new WebhookService(new R2dbcWebhookEvents(database), new R2dbcProviderAccounts(database, clock),
+                new JacksonProviderEventReader(json), payments, paymentStore, secrets, unitOfWork, events, audit, ids,
+                clock, properties.stripeWebhookTolerance());
+    }
+
+    /**
+     * Stored deliveries are processed on whichever instance consumes their event; types Hostrail does not act on are
+     * counted, so a dashboard shows them, and listed by the API.
+     */
+    @Bean
+    public EventSubscription webhookProcessing(WebhookService webhooks, MeterRegistry meters) {
+        return new EventSubscription("webhook-processing", EventTypePattern.parse("webhook.received"),
+                event -> webhooks.onWebhookReceived(event)
+                        .doOnNext(processed -> meters.counter("hostrail.webhooks.processed", "provider",
+                                processed.provider().wireName(), "status", processed.status().wireName())
+                                .increment())
+                        .doOnNext(processed -> {
+                            if (processed.status() == WebhookEvent.Status.UNHANDLED) {
+                                meters.counter("hostrail.webhooks.unhandled", "provider",
+                                        processed.provider().wireName(), "type", processed.eventType()).increment();
+                            }
+                        })
+                        .then());
     }
 }

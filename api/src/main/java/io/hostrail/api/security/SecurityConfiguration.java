@@ -48,6 +48,8 @@ public class SecurityConfiguration {
     private static final String[] ALWAYS_PUBLIC = {
         "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/password-reset",
         "/.well-known/jwks.json",
+        // Providers sign their deliveries; the signature is checked before anything in the body is read.
+        "/api/v1/webhooks/**",
         "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
         "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**"
     };

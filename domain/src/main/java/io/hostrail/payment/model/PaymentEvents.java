@@ -42,4 +42,34 @@ public final class PaymentEvents {
             return "payment.refunded";
         }
     }
+
+    /** A provider's webhook was stored; processing it happens on whichever instance consumes this. */
+    public record WebhookReceived(UUID aggregateId, String provider, String eventId, String eventType)
+            implements DomainEvent {
+
+        @Override
+        public String type() {
+            return "webhook.received";
+        }
+    }
+
+    /** A provider could not take the money for an invoice; dunning acts on it. */
+    public record PaymentFailed(UUID aggregateId, String provider, String reference, String code, String message)
+            implements DomainEvent {
+
+        @Override
+        public String type() {
+            return "payment.failed";
+        }
+    }
+
+    /** The customer disputed a payment with their bank; staff answer it at the provider. */
+    public record PaymentDisputed(UUID aggregateId, UUID customerId, UUID invoiceId, String provider, String reference,
+            String currency, long amountMinor, String reason) implements DomainEvent {
+
+        @Override
+        public String type() {
+            return "payment.disputed";
+        }
+    }
 }

@@ -5,7 +5,7 @@ import static io.hostrail.webclient.support.JsonFields.text;
 
 import io.hostrail.payment.model.GatewayAccount;
 import io.hostrail.payment.model.GatewayAccount.StripeAccount;
-import io.hostrail.payment.model.ProviderEvent;
+import io.hostrail.payment.model.FetchedProviderEvent;
 import io.hostrail.payment.port.out.ProviderEvents;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ public final class StripeEvents implements ProviderEvents {
     }
 
     @Override
-    public Flux<ProviderEvent> since(GatewayAccount account, Instant since) {
+    public Flux<FetchedProviderEvent> since(GatewayAccount account, Instant since) {
         return Mono.fromSupplier(() -> stripeAccount(account))
                 .flatMapMany(stripeAccount -> page(stripeAccount, since, null)
                         .expand(page -> page.hasMore() ? page(stripeAccount, since, page.oldest()) : Mono.empty()))
@@ -39,7 +39,7 @@ public final class StripeEvents implements ProviderEvents {
     }
 
     @Override
-    public Flux<ProviderEvent> after(GatewayAccount account, String eventId) {
+    public Flux<FetchedProviderEvent> after(GatewayAccount account, String eventId) {
         return Mono.fromSupplier(() -> stripeAccount(account))
                 .flatMapMany(stripeAccount -> pageAfter(stripeAccount, eventId)
                         .expand(page -> page.hasMore() ? pageAfter(stripeAccount, page.newest()) : Mono.empty()))
@@ -67,16 +67,16 @@ public final class StripeEvents implements ProviderEvents {
 
     private static Page page(StripeResponse response) {
         JsonNode list = StripeSavedPaymentMethods.answer(response);
-        List<ProviderEvent> events = new ArrayList<>();
+        List<FetchedProviderEvent> events = new ArrayList<>();
         for (JsonNode event : list.path("data").values()) {
-            events.add(new ProviderEvent(text(event, "id"), text(event, "type"),
+            events.add(new FetchedProviderEvent(text(event, "id"), text(event, "type"),
                     Instant.ofEpochSecond(event.path("created").asLong()), JsonMapper.shared().writeValueAsString(event)));
         }
         return new Page(events, list.path("has_more").asBoolean(false) && !events.isEmpty());
     }
 
     /** One page as Stripe lists it, newest first. */
-    private record Page(List<ProviderEvent> events, boolean hasMore) {
+    private record Page(List<FetchedProviderEvent> events, boolean hasMore) {
 
         String newest() {
             return events.getFirst().id();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hostrail.payment.model.GatewayAccount.StripeAccount;
 import io.hostrail.payment.model.GatewayErrors;
-import io.hostrail.payment.model.ProviderEvent;
+import io.hostrail.payment.model.FetchedProviderEvent;
 import io.hostrail.payment.model.SavedPaymentMethod;
 import io.hostrail.shared.error.DomainException;
 import io.hostrail.shared.model.TenantId;
@@ -115,7 +115,7 @@ class StripeSavedPaymentMethodsAndEventsTest {
         for (int i = 1; i <= 230; i++) {
             stripe.addEvent("charge.refunded", 1_770_000_000L + i);
         }
-        StepVerifier.create(events.after(ACCOUNT, "evt_20").map(ProviderEvent::id).collectList())
+        StepVerifier.create(events.after(ACCOUNT, "evt_20").map(FetchedProviderEvent::id).collectList())
                 .assertNext(ids -> {
                     assertThat(ids).hasSize(210);
                     assertThat(ids.getFirst()).isEqualTo("evt_21");

@@ -1,7 +1,7 @@
 package io.hostrail.payment.port.out;
 
 import io.hostrail.payment.model.GatewayAccount;
-import io.hostrail.payment.model.ProviderEvent;
+import io.hostrail.payment.model.FetchedProviderEvent;
 import java.time.Instant;
 import reactor.core.publisher.Flux;
 
@@ -14,8 +14,8 @@ import reactor.core.publisher.Flux;
 public interface ProviderEvents {
 
     /** Events created at or after {@code since}, newest first. */
-    Flux<ProviderEvent> since(GatewayAccount account, Instant since);
+    Flux<FetchedProviderEvent> since(GatewayAccount account, Instant since);
 
     /** Events created after the event {@code eventId}, oldest first. */
-    Flux<ProviderEvent> after(GatewayAccount account, String eventId);
+    Flux<FetchedProviderEvent> after(GatewayAccount account, String eventId);
 }

@@ -18,6 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class JacksonProviderEventReader implements ProviderEventReader {
 
+    private static final java.util.Set<String> ACTED_ON = java.util.Set.of("payment_intent.succeeded",
+            "payment_intent.processing", "payment_intent.payment_failed", "charge.dispute.created");
+
     private final JsonMapper json;
 
     public JacksonProviderEventReader(JsonMapper json) {
@@ -36,6 +39,11 @@ public final class JacksonProviderEventReader implements ProviderEventReader {
             throw new IllegalArgumentException("it has no type");
         }
         return new Identity(id, type);
+    }
+
+    @Override
+    public boolean actsOn(Payment.Provider provider, String type) {
+        return ACTED_ON.contains(type);
     }
 
     @Override
@@ -58,6 +66,7 @@ public final class JacksonProviderEventReader implements ProviderEventReader {
             }
             case "charge.dispute.created" -> new ProviderEvent.DisputeOpened(eventId, required(object, "payment_intent"),
                     money(object, "amount"), text(object, "reason"));
+            // ACTED_ON lists the cases above.
             default -> new ProviderEvent.Unhandled(eventId, identity.type());
         };
     }

@@ -3,7 +3,6 @@ package io.hostrail.api.payment;
 import io.hostrail.adapters.r2dbc.payment.R2dbcPayments;
 import io.hostrail.adapters.r2dbc.payment.R2dbcProviderAccounts;
 import io.hostrail.adapters.r2dbc.payment.R2dbcWebhookEvents;
-import io.hostrail.payment.model.WebhookEvent;
 import io.hostrail.payment.service.WebhookService;
 import io.hostrail.shared.event.EventSubscription;
 import io.hostrail.shared.event.EventTypePattern;
@@ -51,10 +50,7 @@ public class PaymentConfiguration {
                 clock, properties.stripeWebhookTolerance());
     }
 
-    /**
-     * Stored deliveries are processed on whichever instance consumes their event; types Hostrail does not act on are
-     * counted, so a dashboard shows them, and listed by the API.
-     */
+    /** Stored deliveries are processed on whichever instance consumes their event. */
     @Bean
     public EventSubscription webhookProcessing(WebhookService webhooks, MeterRegistry meters) {
         return new EventSubscription("webhook-processing", EventTypePattern.parse("webhook.received"),
@@ -62,12 +58,6 @@ public class PaymentConfiguration {
                         .doOnNext(processed -> meters.counter("hostrail.webhooks.processed", "provider",
                                 processed.provider().wireName(), "status", processed.status().wireName())
                                 .increment())
-                        .doOnNext(processed -> {
-                            if (processed.status() == WebhookEvent.Status.UNHANDLED) {
-                                meters.counter("hostrail.webhooks.unhandled", "provider",
-                                        processed.provider().wireName(), "type", processed.eventType()).increment();
-                            }
-                        })
                         .then());
     }
 }

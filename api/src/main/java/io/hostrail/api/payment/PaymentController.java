@@ -47,7 +47,8 @@ public class PaymentController {
             @Size(max = 20) String method,
             @Schema(example = "SEPA ref 2026-12-0042", description = "The bank's or the cheque's reference")
             @Size(max = 200) String reference,
-            @Schema(description = "When the money arrived; now when absent, never in the future") Instant receivedAt,
+            @Schema(example = "2026-11-02T09:00:00Z", description = "When the money arrived; now when absent, never in"
+                    + " the future") Instant receivedAt,
             @Size(max = 500) String note) {
 
         ManualDraft draft() {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -40,6 +41,7 @@ public class StripeWebhookController {
     }
 
     @PostMapping("/api/v1/webhooks/stripe/{tenantId}")
+    @SecurityRequirement(name = "stripeSignature")
     @Operation(summary = "Receive a Stripe event", description = """
             Set this URL, with your tenant id, as a Stripe webhook endpoint, and its signing secret (whsec_…) with PUT
             /api/v1/settings/payment-providers/stripe/webhook-secrets. The Stripe-Signature header (t=…, v1=…) must be
@@ -51,8 +53,14 @@ public class StripeWebhookController {
             @RequestHeader(name = "Stripe-Signature", required = false) String signature,
             @RequestBody(required = false) byte[] body) {
         return webhooks.receiveStripe(new TenantId(tenantId), body == null ? new byte[0] : body, signature)
-                .doOnNext(receipt -> meters.counter("hostrail.webhooks.received", "provider", "stripe",
-                        "duplicate", String.valueOf(receipt.duplicate())).increment())
+                .doOnNext(receipt -> {
+                    meters.counter("hostrail.webhooks.received", "provider", "stripe", "duplicate",
+                            String.valueOf(receipt.duplicate())).increment();
+                    if (!receipt.duplicate() && !receipt.actedOn()) {
+                        meters.counter("hostrail.webhooks.unhandled", "provider", "stripe", "type",
+                                receipt.eventType()).increment();
+                    }
+                })
                 .doOnError(e -> meters.counter("hostrail.webhooks.refused", "provider", "stripe").increment())
                 .map(receipt -> new Acknowledged(receipt.id(), receipt.eventId(), receipt.duplicate()));
     }

@@ -87,7 +87,8 @@ class TenantIsolationIT {
      * Collections whose items no POST of their own makes: they come out of a flow of other operations, which tenant A's
      * owner goes through here. Each returns the new item's id.
      */
-    private final Map<String, Function<Tenant, String>> setUps = Map.of("/api/v1/credit-notes", this::creditNoteOf);
+    private final Map<String, Function<Tenant, String>> setUps = Map.of("/api/v1/credit-notes", this::creditNoteOf,
+            "/api/v1/payments", this::paymentOf, "/api/v1/webhook-events", this::webhookEventOf);
 
     private record Tenant(String slug, String ownerEmail, String token, String tenantId, String ownerUserId) {
     }
@@ -218,6 +219,11 @@ class TenantIsolationIT {
             if (!path.getKey().startsWith("/api/v1/") || !PATH_PARAMETER.matcher(path.getKey()).find()) {
                 continue;
             }
+            // A provider's webhook is addressed to a tenant by design and carries the provider's signature, not a
+            // token: StripeWebhookIT shows that nothing but that tenant's own secret opens it.
+            if (path.getKey().startsWith("/api/v1/webhooks/")) {
+                continue;
+            }
             for (HttpMethod method : METHODS_IN_ORDER) {
                 JsonNode operation = path.getValue().path(method.name().toLowerCase(Locale.ROOT));
                 if (!operation.isMissingNode()) {
@@ -336,6 +342,48 @@ class TenantIsolationIT {
                 Tenant A has no item to aim at for the {%s} in %s: %s has no POST this suite can satisfy and no GET \
                 listing an item with an id. Teach TenantIsolationIT to set one up.""",
                 parameter, collectionTemplate + "/{" + parameter + "}", collectionTemplate);
+    }
+
+    /** A payment by bank transfer on a finalized invoice of tenant A. */
+    private String paymentOf(Tenant owner) {
+        String invoicePath = "/api/v1/invoices/" + finalizedInvoiceOf(owner);
+        ObjectNode payment = NODES.objectNode().put("amount", "40.00").put("method", "bank_transfer")
+                .put("reference", "Isolation");
+        Response created = call(owner, HttpMethod.POST, invoicePath + "/payments", Map.of(), Map.of(), payment);
+        assertThat(created.status()).as("tenant A's payment: %s", created.body()).isEqualTo(201);
+        return json(created.body()).path("id").asString();
+    }
+
+    /** A Stripe delivery to tenant A's endpoint, signed with the secret tenant A set. */
+    private String webhookEventOf(Tenant owner) {
+        String secret = "whsec_isolation0123456789";
+        ObjectNode secrets = NODES.objectNode();
+        secrets.putArray("webhookSecrets").add(secret);
+        Response set = call(owner, HttpMethod.PUT, "/api/v1/settings/payment-providers/stripe/webhook-secrets",
+                Map.of(), Map.of(), secrets);
+        assertThat(set.status()).as("tenant A's Stripe secret: %s", set.body()).isEqualTo(204);
+        ObjectNode event = NODES.objectNode().put("id", "evt_isolation").put("object", "event")
+                .put("type", "customer.created").put("created", java.time.Instant.now().getEpochSecond());
+        event.putObject("data").putObject("object").put("id", "cus_isolation").put("object", "customer");
+        String signature = io.hostrail.payment.model.StripeSignature.header(secret,
+                java.time.Instant.now().getEpochSecond(), JSON.writeValueAsBytes(event));
+        Response delivered = call(null, HttpMethod.POST, "/api/v1/webhooks/stripe/" + owner.tenantId(), Map.of(),
+                Map.of("Stripe-Signature", signature), event);
+        assertThat(delivered.status()).as("a Stripe delivery to tenant A: %s", delivered.body()).isEqualTo(200);
+        return json(delivered.body()).path("id").asString();
+    }
+
+    private String finalizedInvoiceOf(Tenant owner) {
+        String customer = victim(owner, "/api/v1/customers", "/api/v1/customers", "id").id();
+        ObjectNode draft = NODES.objectNode().put("customerId", customer);
+        draft.putArray("lines").addObject().put("description", "Isolation").put("unitPrice", "100.00");
+        Response invoice = call(owner, HttpMethod.POST, "/api/v1/invoices", Map.of(), Map.of(), draft);
+        assertThat(invoice.status()).as("tenant A's invoice: %s", invoice.body()).isEqualTo(201);
+        String id = json(invoice.body()).path("id").asString();
+        Response finalized = call(owner, HttpMethod.POST, "/api/v1/invoices/" + id + "/finalize", Map.of(), Map.of(),
+                null);
+        assertThat(finalized.status()).as("finalizing tenant A's invoice: %s", finalized.body()).isEqualTo(200);
+        return id;
     }
 
     /**

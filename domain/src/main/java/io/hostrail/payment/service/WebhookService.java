@@ -57,8 +57,11 @@ public final class WebhookService {
     public static final ErrorCode SECRETS_INVALID = ErrorCode.validation("payment_provider.invalid");
     public static final int MAX_SECRETS = 2;
 
-    /** What a delivery came to: the stored event, and whether it had been delivered before. */
-    public record Receipt(UUID id, String eventId, boolean duplicate) {
+    /**
+     * What a delivery came to: the stored event, whether it had been delivered before, and whether its type is one
+     * Hostrail acts on (the others are kept, listed and counted).
+     */
+    public record Receipt(UUID id, String eventId, String eventType, boolean duplicate, boolean actedOn) {
     }
 
     public record Filter(String provider, String status, String type, UUID afterId, int limit) {
@@ -130,9 +133,11 @@ public final class WebhookService {
                     return webhooks.insertIfAbsent(stored).flatMap(inserted -> inserted
                             ? events.record(tenant, new WebhookReceived(stored.id(), provider.wireName(),
                                     stored.eventId(), stored.eventType()))
-                                    .thenReturn(new Receipt(stored.id(), stored.eventId(), false))
+                                    .thenReturn(new Receipt(stored.id(), stored.eventId(), stored.eventType(), false,
+                                            reader.actsOn(provider, stored.eventType())))
                             : webhooks.findByEventId(tenant, provider, identity.eventId())
-                                    .map(earlier -> new Receipt(earlier.id(), earlier.eventId(), true)));
+                                    .map(earlier -> new Receipt(earlier.id(), earlier.eventId(), earlier.eventType(),
+                                            true, reader.actsOn(provider, earlier.eventType()))));
                 })));
     }
 

@@ -13,6 +13,9 @@ public interface ProviderEventReader {
     /** @throws IllegalArgumentException when the body is not one of the provider's events */
     Identity identify(Payment.Provider provider, String payload);
 
+    /** Whether events of this type have an effect; the others are read as {@code Unhandled}. */
+    boolean actsOn(Payment.Provider provider, String type);
+
     /** @throws IllegalArgumentException when the body does not have what its type promises */
     ProviderEvent read(Payment.Provider provider, String payload);
 }

@@ -65,9 +65,12 @@ class StripeWebhookIT {
         assertThat(first.get("eventId")).isEqualTo("evt_succeeded_1");
         deliver(succeeded, SECRET).expectStatus().isOk().expectBody()
                 .jsonPath("$.duplicate").isEqualTo(true).jsonPath("$.id").isEqualTo(first.get("id"));
-        // The same payment in another event (Stripe resends under new ids too), then a late "processing".
+        // The same payment in another event (Stripe resends under new ids too), then a "processing" that arrives
+        // after the payment was recorded. (Deliveries are processed concurrently, so "after" is awaited.)
         deliver(event("evt_succeeded_2", "payment_intent.succeeded", intent("pi_A", 1000, invoice)), OLD_SECRET)
                 .expectStatus().isOk();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(session.count(
+                "SELECT count(*) AS n FROM payment WHERE reference = 'pi_A'")).isEqualTo(1));
         deliver(event("evt_processing_late", "payment_intent.processing", intent("pi_A", 0, invoice)), SECRET)
                 .expectStatus().isOk();
 

@@ -111,11 +111,15 @@ class BillingRunBenchmark {
         long credited = seed(tenantId, subscriptions);
         boolean explain = !warmup && Boolean.getBoolean("benchmark.explain");
         StringBuilder plans = new StringBuilder();
+        Map<String, long[]> activityBefore = Map.of();
         if (explain) {
             explainBeforeRun(tenantId, plans);
+            activityBefore = tableActivity();
         }
 
         Measurement measured = time(new TenantId(UUID.fromString(tenantId)));
+        // Right after the run: the checks below read the tables too.
+        Map<String, long[]> activityAfter = explain ? tableActivity() : Map.of();
 
         assertThat(measured.run()).isNotNull();
         assertThat(measured.run().status()).as("last error: %s", measured.run().lastError())
@@ -123,6 +127,7 @@ class BillingRunBenchmark {
         assertThat(measured.run().progress()).isEqualTo(new BillingRun.Progress(0, 0, subscriptions, 0, 0));
         verifyWritten(tenantId, subscriptions, credited);
         if (explain) {
+            plans.append(activityDuring(activityBefore, activityAfter));
             explainAfterRun(tenantId, plans);
             write("explain-" + subscriptions + ".txt", plans.toString(), false);
         }
@@ -292,6 +297,52 @@ class BillingRunBenchmark {
                     discount_minor, net_minor, tax_minor, total_minor)
                 SELECT uuidv7(), '%1$s', draft.id, 0, 'Explained', 1, 999, 0, 999, 190, 1189 FROM draft
                 """.formatted(tenantId, batchSize(), SUBSCRIPTIONS_PER_CUSTOMER)));
+    }
+
+    private static final String[] ACTIVITY = {"seq_scan", "seq_tup_read", "idx_scan", "idx_tup_fetch", "n_tup_ins",
+        "n_tup_upd", "n_tup_hot_upd", "n_dead_tup", "autovacuum_count", "autoanalyze_count"};
+
+    /** What PostgreSQL counted per table so far: scans, rows read and written, dead rows, autovacuum and autoanalyze. */
+    private Map<String, long[]> tableActivity() {
+        // Indexes as "table.index" rows, with their scans and tuples read and fetched in the first columns.
+        return database.sql("SELECT relname, " + String.join(", ", ACTIVITY) + " FROM pg_stat_user_tables UNION ALL "
+                        + "SELECT relname || '.' || indexrelname, idx_scan, idx_tup_read, 0, idx_tup_fetch, 0, 0, 0, 0, 0, 0"
+                        + " FROM pg_stat_user_indexes")
+                .map(row -> {
+                    long[] values = new long[ACTIVITY.length];
+                    for (int i = 0; i < ACTIVITY.length; i++) {
+                        Long value = row.get(ACTIVITY[i], Long.class);
+                        values[i] = value == null ? 0 : value;
+                    }
+                    return Map.entry(row.get("relname", String.class), values);
+                })
+                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue).block(Duration.ofSeconds(30));
+    }
+
+    /** The tables the run touched most, by rows read, with what it did to each (dead rows as they are at the end). */
+    private static String activityDuring(Map<String, long[]> before, Map<String, long[]> after) {
+        StringBuilder table = new StringBuilder("## Table activity during the run (pg_stat_user_tables)\n\n| table | "
+                + String.join(" | ", ACTIVITY) + " |\n|---" + "|---".repeat(ACTIVITY.length) + "|\n");
+        after.entrySet().stream()
+                .map(entry -> {
+                    long[] then = before.getOrDefault(entry.getKey(), new long[ACTIVITY.length]);
+                    long[] delta = new long[ACTIVITY.length];
+                    for (int i = 0; i < ACTIVITY.length; i++) {
+                        delta[i] = ACTIVITY[i].equals("n_dead_tup") ? entry.getValue()[i] : entry.getValue()[i] - then[i];
+                    }
+                    return Map.entry(entry.getKey(), delta);
+                })
+                .filter(entry -> entry.getValue()[1] + entry.getValue()[3] + entry.getValue()[4] + entry.getValue()[5] > 0)
+                .sorted(java.util.Comparator.comparingLong(entry -> -(entry.getValue()[1] + entry.getValue()[3])))
+                .limit(25)
+                .forEach(entry -> {
+                    table.append("| ").append(entry.getKey());
+                    for (long value : entry.getValue()) {
+                        table.append(" | ").append(value);
+                    }
+                    table.append(" |\n");
+                });
+        return table.append("\n").toString();
     }
 
     private String explain(String tenantId, String title, String statement) {

@@ -1,5 +1,7 @@
 package io.hostrail.api.support;
 
+import io.hostrail.shared.model.IdGenerator;
+import io.hostrail.shared.model.UuidV7Generator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,12 +64,20 @@ public final class ShiftedClock extends Clock {
         return base.instant().plus(OFFSET.get());
     }
 
-    /** Makes the shifted clock the {@link Clock} every bean is given. */
+    /**
+     * Makes the shifted clock the {@link Clock} every bean is given, except the id generator: ids keep the wall clock.
+     * A generator that had seen a moved clock would go on making ids from that later time after the clock is put back
+     * (its ids never go backwards), each instance from its own, so ids made afterwards on two instances would no
+     * longer sort in the order they were made, and later tests that read events in id order would see them swapped.
+     */
     public static final class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
         @Override
         public void initialize(ConfigurableApplicationContext context) {
-            ((GenericApplicationContext) context).registerBean("shiftedClock", Clock.class, () -> INSTANCE,
+            GenericApplicationContext beans = (GenericApplicationContext) context;
+            beans.registerBean("shiftedClock", Clock.class, () -> INSTANCE, definition -> definition.setPrimary(true));
+            beans.registerBean("wallClockIds", IdGenerator.class,
+                    () -> new UuidV7Generator(Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000))),
                     definition -> definition.setPrimary(true));
         }
     }

@@ -14,14 +14,15 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole application on a random port, against the JVM's shared embedded PostgreSQL, Kafka and
- * Redis, and the fake VIES. Every class using exactly this annotation shares one cached application context.
+ * Redis, the fake VIES and the clock tests can move ({@link ShiftedClock}). Every class using exactly this annotation shares one cached application context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(classes = HostrailApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "hostrail.instance-id=test-a")
 @ActiveProfiles("test")
-@ContextConfiguration(initializers = {EmbeddedStackInitializer.class, FakeVies.Initializer.class})
+@ContextConfiguration(initializers = {EmbeddedStackInitializer.class, FakeVies.Initializer.class,
+        ShiftedClock.Initializer.class})
 // Generous: a busy two-core CI machine must give slow answers, not flaky failures.
 @AutoConfigureWebTestClient(timeout = "30s")
 @Import({SpineProbe.Configuration.class, ProbeController.class})

@@ -369,26 +369,32 @@ public final class SubscriptionService {
      * parent tells them from add-ons suspended for reasons of their own.
      */
     public Mono<Subscription> suspend(Principal actor, UUID id, String reason) {
-        Actor who = Actors.of(actor);
+        return transition(actor, id, current -> suspendInTransaction(Actors.of(actor), current, reason));
+    }
+
+    /** {@link #suspend} inside the caller's unit of work, for work no user asked for (dunning). */
+    public Mono<Subscription> suspendInTransaction(Actor who, Subscription current, String reason) {
         Instant now = clock.instant();
-        return transition(actor, id, current -> save(who, Change.SUSPENDED, current, current.suspend(now),
-                reason(reason))
+        return save(who, Change.SUSPENDED, current, current.suspend(now), reason(reason))
                 .flatMap(saved -> withAddons(saved, addon -> addon.status() == SubscriptionStatus.ACTIVE
                         ? save(who, Change.SUSPENDED, addon, addon.suspend(now), followed(saved, reason))
-                        : Mono.empty())));
+                        : Mono.empty()));
     }
 
     /** Restores the service, and the add-ons that were suspended with it; an add-on's parent must be running. */
     public Mono<Subscription> unsuspend(Principal actor, UUID id) {
-        Actor who = Actors.of(actor);
+        return transition(actor, id, current -> unsuspendInTransaction(Actors.of(actor), current, null));
+    }
+
+    /** {@link #unsuspend} inside the caller's unit of work, for work no user asked for (payment after dunning). */
+    public Mono<Subscription> unsuspendInTransaction(Actor who, Subscription current, String reason) {
         Instant now = clock.instant();
-        return transition(actor, id, current -> parentAllows(current, "unsuspend it",
-                        parent -> parent.status() != SubscriptionStatus.SUSPENDED)
-                .then(save(who, Change.UNSUSPENDED, current, current.unsuspend(now), null))
+        return parentAllows(current, "unsuspend it", parent -> parent.status() != SubscriptionStatus.SUSPENDED)
+                .then(save(who, Change.UNSUSPENDED, current, current.unsuspend(now), reason(reason)))
                 .flatMap(saved -> withAddons(saved, addon -> addon.status() == SubscriptionStatus.SUSPENDED
                         && addon.suspendedAt().equals(current.suspendedAt())
-                        ? save(who, Change.UNSUSPENDED, addon, addon.unsuspend(now), followed(saved, null))
-                        : Mono.empty())));
+                        ? save(who, Change.UNSUSPENDED, addon, addon.unsuspend(now), followed(saved, reason))
+                        : Mono.empty()));
     }
 
     /**
@@ -426,13 +432,16 @@ public final class SubscriptionService {
 
     /** Removes the service for good, and its add-ons with it (one still pending is cancelled: it never ran). */
     public Mono<Subscription> terminate(Principal actor, UUID id, String reason) {
-        Actor who = Actors.of(actor);
+        return transition(actor, id, current -> terminateInTransaction(Actors.of(actor), current, reason));
+    }
+
+    /** {@link #terminate} inside the caller's unit of work, for work no user asked for (dunning). */
+    public Mono<Subscription> terminateInTransaction(Actor who, Subscription current, String reason) {
         Instant now = clock.instant();
-        return transition(actor, id, current -> save(who, Change.TERMINATED, current, current.terminate(now),
-                reason(reason))
+        return save(who, Change.TERMINATED, current, current.terminate(now), reason(reason))
                 .flatMap(saved -> withAddons(saved, addon -> addon.status() == SubscriptionStatus.PENDING
                         ? save(who, Change.CANCELLED, addon, addon.cancel(now, false), followed(saved, reason))
-                        : save(who, Change.TERMINATED, addon, addon.terminate(now), followed(saved, reason)))));
+                        : save(who, Change.TERMINATED, addon, addon.terminate(now), followed(saved, reason))));
     }
 
     /**

@@ -128,6 +128,7 @@ class BillingRunBenchmark {
         verifyWritten(tenantId, subscriptions, credited);
         if (explain) {
             plans.append(activityDuring(activityBefore, activityAfter));
+            plans.append(statementStatistics());
             explainAfterRun(tenantId, plans);
             write("explain-" + subscriptions + ".txt", plans.toString(), false);
         }
@@ -317,6 +318,26 @@ class BillingRunBenchmark {
                     return Map.entry(row.get("relname", String.class), values);
                 })
                 .all().collectMap(Map.Entry::getKey, Map.Entry::getValue).block(Duration.ofSeconds(30));
+    }
+
+    /**
+     * The statements that took PostgreSQL the most time, nested ones included, when the embedded server was started
+     * with {@code -Dhostrail.embedded.postgres.statement-statistics=true}; otherwise nothing.
+     */
+    private String statementStatistics() {
+        if (!Boolean.getBoolean("hostrail.embedded.postgres.statement-statistics")) {
+            return "";
+        }
+        StringBuilder table = new StringBuilder("## Statements by total time (pg_stat_statements, seeding included)\n\n"
+                + "| calls | total ms | rows | shared blocks hit | statement |\n|---|---|---|---|---|\n");
+        database.sql("SELECT calls, round(total_exec_time) AS total, rows, shared_blks_hit,"
+                        + " left(regexp_replace(query, '\\s+', ' ', 'g'), 300) AS query"
+                        + " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25")
+                .map(row -> "| " + row.get("calls", Long.class) + " | " + row.get("total", java.math.BigDecimal.class)
+                        + " | " + row.get("rows", Long.class) + " | " + row.get("shared_blks_hit", Long.class) + " | "
+                        + row.get("query", String.class).replace("|", "\\|") + " |\n")
+                .all().doOnNext(table::append).then().block(Duration.ofSeconds(30));
+        return table.append("\n").toString();
     }
 
     /** The tables the run touched most, by rows read, with what it did to each (dead rows as they are at the end). */

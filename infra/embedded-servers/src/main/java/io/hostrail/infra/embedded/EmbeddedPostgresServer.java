@@ -43,6 +43,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             if (port > 0) {
                 builder.setPort(port);
             }
+            if (Boolean.getBoolean(STATEMENT_STATISTICS)) {
+                // For benchmarks: every statement's calls and time, nested ones (triggers, foreign-key checks) too.
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                        .setServerConfig("pg_stat_statements.track", "all");
+            }
             if (dataDirectory != null) {
                 Files.createDirectories(dataDirectory);
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
@@ -54,9 +59,24 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(builder.start());
             server.createDatabaseIfMissing(DATABASE);
             server.createApplicationRoleIfMissing();
+            if (Boolean.getBoolean(STATEMENT_STATISTICS)) {
+                server.createStatementStatistics(DATABASE);
+            }
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not start", e);
+        }
+    }
+
+    /** Set to {@code true} to load {@code pg_stat_statements} into the database (benchmarks only; it costs a little). */
+    public static final String STATEMENT_STATISTICS = "hostrail.embedded.postgres.statement-statistics";
+
+    private void createStatementStatistics(String database) {
+        try (Connection connection = postgres.getDatabase("postgres", database).getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not load pg_stat_statements", e);
         }
     }
 

@@ -30,11 +30,6 @@ public class BillingRunConfiguration {
                 properties.workers());
     }
 
-    @Bean
-    public BillingRunLauncher billingRunLauncher(BillingRunService runs) {
-        return new BillingRunLauncher(runs);
-    }
-
     /** Every tenant with something to renew or invoice gets a run, tenant after tenant. */
     @Bean
     public PeriodicTask scheduledBillingRun(Tenants tenants, BillingRunService runs, BillingRunProperties properties) {

@@ -1,5 +1,6 @@
 package io.hostrail.api.billingrun;
 
+import io.hostrail.api.config.BackgroundWork;
 import io.hostrail.billingrun.model.BillingRun;
 import io.hostrail.billingrun.port.out.BillingRuns;
 import io.hostrail.billingrun.service.BillingRunService;
@@ -65,12 +66,12 @@ public class BillingRunController {
     }
 
     private final BillingRunService runs;
-    private final BillingRunLauncher launcher;
+    private final BackgroundWork background;
     private final Clock clock;
 
-    public BillingRunController(BillingRunService runs, BillingRunLauncher launcher, Clock clock) {
+    public BillingRunController(BillingRunService runs, BackgroundWork background, Clock clock) {
         this.runs = runs;
-        this.launcher = launcher;
+        this.background = background;
         this.clock = clock;
     }
 
@@ -80,7 +81,9 @@ public class BillingRunController {
             Answers 202 at once with the run; follow its progress at the Location. Starting one while another runs is
             safe: each subscription is billed by whichever run locks it first.""")
     public Mono<ResponseEntity<RunResponse>> start(@AuthenticationPrincipal Principal actor) {
-        return runs.start(actor).doOnNext(launcher::launch)
+        return runs.start(actor)
+                .doOnNext(run -> background.launch("billing run " + run.id(), runs.execute(run),
+                        done -> done.status().wireName() + ": " + done.progress()))
                 .map(run -> ResponseEntity.accepted().location(URI.create("/api/v1/billing-runs/" + run.id()))
                         .body(RunResponse.of(run, clock.instant())));
     }

@@ -39,11 +39,6 @@ public class DunningConfiguration {
                 subscriptions, subscriptionService, unitOfWork, events, audit, ids, clock, hostrail.instanceId());
     }
 
-    @Bean
-    public DunningRunLauncher dunningRunLauncher(DunningService dunning) {
-        return new DunningRunLauncher(dunning);
-    }
-
     /** A paid invoice lifts the suspensions its dunning made, on whichever instance consumes the event. */
     @Bean
     public EventSubscription dunningUnsuspension(DunningService dunning) {

@@ -1,5 +1,6 @@
 package io.hostrail.api.dunning;
 
+import io.hostrail.api.config.BackgroundWork;
 import io.hostrail.dunning.model.DunningRun;
 import io.hostrail.dunning.model.DunningSchedule;
 import io.hostrail.dunning.model.DunningStep;
@@ -104,12 +105,12 @@ public class DunningController {
     }
 
     private final DunningService dunning;
-    private final DunningRunLauncher launcher;
+    private final BackgroundWork background;
     private final Clock clock;
 
-    public DunningController(DunningService dunning, DunningRunLauncher launcher, Clock clock) {
+    public DunningController(DunningService dunning, BackgroundWork background, Clock clock) {
         this.dunning = dunning;
-        this.launcher = launcher;
+        this.background = background;
         this.clock = clock;
     }
 
@@ -119,7 +120,9 @@ public class DunningController {
             Answers 202 at once with the run; follow its progress at the Location. Starting one while another runs is
             safe: each step of each invoice is taken once, by whichever run claims it first.""")
     public Mono<ResponseEntity<RunResponse>> start(@AuthenticationPrincipal Principal actor) {
-        return dunning.start(actor).doOnNext(launcher::launch)
+        return dunning.start(actor)
+                .doOnNext(run -> background.launch("dunning run " + run.id(), dunning.execute(run),
+                        done -> done.status().wireName() + ": " + done.progress()))
                 .map(run -> ResponseEntity.accepted().location(URI.create("/api/v1/dunning-runs/" + run.id()))
                         .body(RunResponse.of(run, clock.instant())));
     }

@@ -1,5 +1,6 @@
 package io.hostrail.adapters.r2dbc.payment;
 
+import io.hostrail.adapters.r2dbc.TenantPage;
 import io.hostrail.payment.model.Payment;
 import io.hostrail.payment.model.PaymentRefund;
 import io.hostrail.payment.port.out.Payments;
@@ -81,28 +82,11 @@ public final class R2dbcPayments implements Payments {
 
     @Override
     public Flux<Payment> list(TenantId tenant, Query query) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM payment WHERE tenant_id = :tenant");
-        if (query.customerId() != null) {
-            sql.append(" AND customer_id = :customer");
-        }
-        if (query.invoiceId() != null) {
-            sql.append(" AND invoice_id = :invoice");
-        }
-        if (query.afterId() != null) {
-            sql.append(" AND id > :after");
-        }
-        sql.append(" ORDER BY id LIMIT :limit");
-        GenericExecuteSpec spec = database.sql(sql.toString()).bind("tenant", tenant.value()).bind("limit", query.limit());
-        if (query.customerId() != null) {
-            spec = spec.bind("customer", query.customerId());
-        }
-        if (query.invoiceId() != null) {
-            spec = spec.bind("invoice", query.invoiceId());
-        }
-        if (query.afterId() != null) {
-            spec = spec.bind("after", query.afterId());
-        }
-        return spec.map(R2dbcPayments::toPayment).all();
+        return TenantPage.of(COLUMNS, "payment", tenant)
+                .where("customer_id = :customer", "customer", query.customerId())
+                .where("invoice_id = :invoice", "invoice", query.invoiceId())
+                .after(database, query.afterId(), query.limit())
+                .map(R2dbcPayments::toPayment).all();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.hostrail.adapters.r2dbc.payment;
 
+import io.hostrail.adapters.r2dbc.TenantPage;
 import io.hostrail.payment.model.Payment;
 import io.hostrail.payment.model.WebhookEvent;
 import io.hostrail.payment.port.out.WebhookEvents;
@@ -76,34 +77,12 @@ public final class R2dbcWebhookEvents implements WebhookEvents {
 
     @Override
     public Flux<WebhookEvent> list(TenantId tenant, Query query) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM webhook_event WHERE tenant_id = :tenant");
-        if (query.provider() != null) {
-            sql.append(" AND provider = :provider");
-        }
-        if (query.status() != null) {
-            sql.append(" AND status = :status");
-        }
-        if (query.eventType() != null) {
-            sql.append(" AND event_type = :type");
-        }
-        if (query.afterId() != null) {
-            sql.append(" AND id > :after");
-        }
-        sql.append(" ORDER BY id LIMIT :limit");
-        GenericExecuteSpec spec = database.sql(sql.toString()).bind("tenant", tenant.value()).bind("limit", query.limit());
-        if (query.provider() != null) {
-            spec = spec.bind("provider", query.provider().wireName());
-        }
-        if (query.status() != null) {
-            spec = spec.bind("status", query.status().wireName());
-        }
-        if (query.eventType() != null) {
-            spec = spec.bind("type", query.eventType());
-        }
-        if (query.afterId() != null) {
-            spec = spec.bind("after", query.afterId());
-        }
-        return spec.map(R2dbcWebhookEvents::toEvent).all();
+        return TenantPage.of(COLUMNS, "webhook_event", tenant)
+                .where("provider = :provider", "provider", query.provider() == null ? null : query.provider().wireName())
+                .where("status = :status", "status", query.status() == null ? null : query.status().wireName())
+                .where("event_type = :type", "type", query.eventType())
+                .after(database, query.afterId(), query.limit())
+                .map(R2dbcWebhookEvents::toEvent).all();
     }
 
     private static WebhookEvent toEvent(Readable row) {

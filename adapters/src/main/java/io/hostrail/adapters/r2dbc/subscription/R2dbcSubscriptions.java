@@ -1,5 +1,6 @@
 package io.hostrail.adapters.r2dbc.subscription;
 
+import io.hostrail.adapters.r2dbc.TenantPage;
 import io.hostrail.catalog.model.BillingCycle;
 import io.hostrail.shared.model.TenantId;
 import io.hostrail.subscription.model.Period;
@@ -102,34 +103,12 @@ public final class R2dbcSubscriptions implements Subscriptions {
 
     @Override
     public Flux<Subscription> list(TenantId tenant, Query query) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM subscription WHERE tenant_id = :tenant");
-        if (query.customerId() != null) {
-            sql.append(" AND customer_id = :customer");
-        }
-        if (query.parentId() != null) {
-            sql.append(" AND parent_id = :parent");
-        }
-        if (query.status() != null) {
-            sql.append(" AND status = :status");
-        }
-        if (query.afterId() != null) {
-            sql.append(" AND id > :after");
-        }
-        sql.append(" ORDER BY id LIMIT :limit");
-        GenericExecuteSpec spec = database.sql(sql.toString()).bind("tenant", tenant.value()).bind("limit", query.limit());
-        if (query.customerId() != null) {
-            spec = spec.bind("customer", query.customerId());
-        }
-        if (query.parentId() != null) {
-            spec = spec.bind("parent", query.parentId());
-        }
-        if (query.status() != null) {
-            spec = spec.bind("status", query.status().wireName());
-        }
-        if (query.afterId() != null) {
-            spec = spec.bind("after", query.afterId());
-        }
-        return spec.map(this::toSubscription).all();
+        return TenantPage.of(COLUMNS, "subscription", tenant)
+                .where("customer_id = :customer", "customer", query.customerId())
+                .where("parent_id = :parent", "parent", query.parentId())
+                .where("status = :status", "status", query.status() == null ? null : query.status().wireName())
+                .after(database, query.afterId(), query.limit())
+                .map(this::toSubscription).all();
     }
 
     @Override

@@ -29,7 +29,10 @@ public final class JacksonProviderEventReader implements ProviderEventReader {
 
     @Override
     public Identity identify(Payment.Provider provider, String payload) {
-        JsonNode event = tree(payload);
+        return identity(tree(payload));
+    }
+
+    private static Identity identity(JsonNode event) {
         String id = text(event, "id");
         String type = text(event, "type");
         if (id == null || id.length() > 255 || !"event".equals(text(event, "object"))) {
@@ -49,7 +52,7 @@ public final class JacksonProviderEventReader implements ProviderEventReader {
     @Override
     public ProviderEvent read(Payment.Provider provider, String payload) {
         JsonNode event = tree(payload);
-        Identity identity = identify(provider, payload);
+        Identity identity = identity(event);
         JsonNode object = event.path("data").path("object");
         String eventId = identity.eventId();
         return switch (identity.type()) {

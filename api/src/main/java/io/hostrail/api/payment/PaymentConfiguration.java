@@ -42,11 +42,11 @@ public class PaymentConfiguration {
     }
 
     @Bean
-    public WebhookService webhookService(DatabaseClient database, PaymentService payments, Payments paymentStore,
+    public WebhookService webhookService(DatabaseClient database, PaymentService payments,
             JsonMapper json, SecretBox secrets, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit,
             IdGenerator ids, Clock clock, PaymentProperties properties) {
         return new WebhookService(new R2dbcWebhookEvents(database), new R2dbcProviderAccounts(database, clock),
-                new JacksonProviderEventReader(json), payments, paymentStore, secrets, unitOfWork, events, audit, ids,
+                new JacksonProviderEventReader(json), payments, secrets, unitOfWork, events, audit, ids,
                 clock, properties.stripeWebhookTolerance());
     }
 

@@ -26,12 +26,18 @@ public record PaymentRefund(UUID id, TenantId tenant, UUID paymentId, UUID custo
         if (!amount.isPositive()) {
             throw new IllegalArgumentException("amount: must be above zero");
         }
+        reason = reason(reason);
+    }
+
+    /** The required reason, stripped; at most {@link #MAX_REASON} characters. */
+    public static String reason(String reason) {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("reason: is required");
         }
-        reason = reason.strip();
-        if (reason.length() > MAX_REASON) {
+        String stripped = reason.strip();
+        if (stripped.length() > MAX_REASON) {
             throw new IllegalArgumentException("reason: at most " + MAX_REASON + " characters");
         }
+        return stripped;
     }
 }

@@ -16,6 +16,7 @@ import io.hostrail.invoice.service.InvoiceService;
 import io.hostrail.ledger.port.out.Ledger;
 import io.hostrail.ledger.service.LedgerService;
 import io.hostrail.payment.model.Payment;
+import io.hostrail.payment.model.PaymentEvents.PaymentDisputed;
 import io.hostrail.payment.model.PaymentEvents.PaymentReceived;
 import io.hostrail.payment.model.PaymentEvents.PaymentRefunded;
 import io.hostrail.payment.model.PaymentRefund;
@@ -177,6 +178,34 @@ public final class PaymentService {
                                 })));
     }
 
+    /** The provider's payment with this reference, if it was recorded; inside the caller's unit of work. */
+    public Mono<Payment> findByReferenceInTransaction(TenantId tenant, Payment.Provider provider, String reference) {
+        return payments.findByReference(tenant, provider, reference);
+    }
+
+    /**
+     * Flags the provider's payment as disputed by the customer's bank, under its customer's lock, with
+     * {@code payment.disputed} and an audit record; inside the caller's unit of work. Empty when no such payment is
+     * recorded; a payment disputed already is answered as it is.
+     */
+    public Mono<Payment> disputeInTransaction(TenantId tenant, Actor who, Payment.Provider provider, String reference,
+            Money amount, String reason) {
+        return payments.findByReference(tenant, provider, reference)
+                .flatMap(seen -> customers.lockedForBilling(tenant, seen.customerId())
+                        .then(payments.findByReference(tenant, provider, reference)))
+                .flatMap(payment -> payment.disputed() ? Mono.just(payment)
+                        : payments.update(payment.markDisputed(), payment.version())
+                                .switchIfEmpty(Mono.error(() -> new IllegalStateException("payment " + payment.id()
+                                        + " changed under its customer's lock")))
+                                .flatMap(saved -> events.record(tenant, new PaymentDisputed(saved.id(),
+                                                saved.customerId(), saved.invoiceId(), provider.wireName(), reference,
+                                                amount.currency().getCurrencyCode(), amount.minorUnits(), reason))
+                                        .then(audit.record(tenant, who, "payment.disputed", "payment",
+                                                saved.id().toString(), Map.of(), Map.of("amount", amount.toString(),
+                                                        "reason", String.valueOf(reason))))
+                                        .thenReturn(saved)));
+    }
+
     private Mono<Payment> received(Actor who, Invoice invoice, Payment payment) {
         boolean writtenOff = invoice.status() == InvoiceStatus.UNCOLLECTIBLE;
         Mono<Invoice> settled = payment.applied().isPositive()
@@ -208,9 +237,9 @@ public final class PaymentService {
                             Money amount;
                             try {
                                 amount = amount(draft.amount(), payment.amount().currency().getCurrencyCode());
+                                // Refused before a credit note is issued for it.
                                 payment.refund(amount);
-                                new PaymentRefund(ids.newId(), tenant, payment.id(), customer.id(), amount,
-                                        draft.reason(), null, null, clock.instant());
+                                PaymentRefund.reason(draft.reason());
                             } catch (IllegalArgumentException e) {
                                 FieldErrors invalid = new FieldErrors();
                                 invalid.addRuleViolation(e, "refund");

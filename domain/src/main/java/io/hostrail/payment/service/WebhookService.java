@@ -7,13 +7,11 @@ import io.hostrail.identity.model.UserKind;
 import io.hostrail.identity.service.Actors;
 import io.hostrail.invoice.service.InvoiceService;
 import io.hostrail.payment.model.Payment;
-import io.hostrail.payment.model.PaymentEvents.PaymentDisputed;
 import io.hostrail.payment.model.PaymentEvents.PaymentFailed;
 import io.hostrail.payment.model.PaymentEvents.WebhookReceived;
 import io.hostrail.payment.model.ProviderEvent;
 import io.hostrail.payment.model.StripeSignature;
 import io.hostrail.payment.model.WebhookEvent;
-import io.hostrail.payment.port.out.Payments;
 import io.hostrail.payment.port.out.ProviderAccounts;
 import io.hostrail.payment.port.out.ProviderEventReader;
 import io.hostrail.payment.port.out.WebhookEvents;
@@ -71,7 +69,6 @@ public final class WebhookService {
     private final ProviderAccounts accounts;
     private final ProviderEventReader reader;
     private final PaymentService payments;
-    private final Payments paymentStore;
     private final SecretBox secrets;
     private final UnitOfWork unitOfWork;
     private final DomainEvents events;
@@ -81,13 +78,12 @@ public final class WebhookService {
     private final Duration tolerance;
 
     public WebhookService(WebhookEvents webhooks, ProviderAccounts accounts, ProviderEventReader reader,
-            PaymentService payments, Payments paymentStore, SecretBox secrets, UnitOfWork unitOfWork,
+            PaymentService payments, SecretBox secrets, UnitOfWork unitOfWork,
             DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock, Duration tolerance) {
         this.webhooks = webhooks;
         this.accounts = accounts;
         this.reader = reader;
         this.payments = payments;
-        this.paymentStore = paymentStore;
         this.secrets = secrets;
         this.unitOfWork = unitOfWork;
         this.events = events;
@@ -173,14 +169,14 @@ public final class WebhookService {
                             .onErrorResume(DomainException.class, e -> e.code().equals(InvoiceService.NOT_FOUND)
                                     ? Mono.just(outcome(stored, WebhookEvent.Status.FAILED, e.getMessage()))
                                     : Mono.error(e));
-            case ProviderEvent.PaymentProcessing processing -> paymentStore
-                    .findByReference(tenant, stored.provider(), processing.reference())
+            case ProviderEvent.PaymentProcessing processing -> payments
+                    .findByReferenceInTransaction(tenant, stored.provider(), processing.reference())
                     .map(recorded -> outcome(stored, WebhookEvent.Status.PROCESSED,
                             "already succeeded as payment " + recorded.id() + "; nothing changes"))
                     .defaultIfEmpty(outcome(stored, WebhookEvent.Status.PROCESSED,
                             "processing at the provider; recorded when it succeeds"));
-            case ProviderEvent.PaymentFailed failed -> paymentStore
-                    .findByReference(tenant, stored.provider(), failed.reference())
+            case ProviderEvent.PaymentFailed failed -> payments
+                    .findByReferenceInTransaction(tenant, stored.provider(), failed.reference())
                     .map(recorded -> outcome(stored, WebhookEvent.Status.PROCESSED,
                             "a late failure of payment " + recorded.id() + ", which succeeded; nothing changes"))
                     .switchIfEmpty(Mono.defer(() -> failed.invoiceId() == null
@@ -190,32 +186,19 @@ public final class WebhookService {
                                             failed.reference(), failed.code(), failed.message()))
                                     .thenReturn(outcome(stored, WebhookEvent.Status.PROCESSED, "failed ("
                                             + failed.code() + ") for invoice " + failed.invoiceId()))));
-            case ProviderEvent.DisputeOpened dispute -> paymentStore
-                    .findByReference(tenant, stored.provider(), dispute.reference())
+            case ProviderEvent.DisputeOpened dispute -> payments.findByReferenceInTransaction(tenant,
+                            stored.provider(), dispute.reference())
                     .flatMap(recorded -> recorded.disputed() ? Mono.just(outcome(stored,
                                     WebhookEvent.Status.PROCESSED, "payment " + recorded.id() + " was disputed already"))
-                            : disputed(provider, recorded, dispute).thenReturn(outcome(stored,
-                                    WebhookEvent.Status.PROCESSED, "payment " + recorded.id() + " disputed")))
+                            : payments.disputeInTransaction(tenant, provider, stored.provider(), dispute.reference(),
+                                            dispute.amount(), dispute.reason())
+                                    .map(saved -> outcome(stored, WebhookEvent.Status.PROCESSED,
+                                            "payment " + saved.id() + " disputed")))
                     .defaultIfEmpty(outcome(stored, WebhookEvent.Status.FAILED,
                             "no payment " + dispute.reference() + " is recorded"));
             case ProviderEvent.Unhandled unhandled -> Mono.just(outcome(stored, WebhookEvent.Status.UNHANDLED,
                     unhandled.type() + " is not acted on"));
         };
-    }
-
-    private Mono<Void> disputed(Actor provider, Payment payment, ProviderEvent.DisputeOpened dispute) {
-        Payment flagged = payment.markDisputed();
-        return paymentStore.update(flagged, payment.version())
-                .switchIfEmpty(Mono.error(() -> new IllegalStateException("payment " + payment.id()
-                        + " changed while its customer was not locked")))
-                .flatMap(saved -> events.record(saved.tenant(), new PaymentDisputed(saved.id(), saved.customerId(),
-                                saved.invoiceId(), saved.provider().wireName(), saved.reference(),
-                                dispute.amount().currency().getCurrencyCode(), dispute.amount().minorUnits(),
-                                dispute.reason()))
-                        .then(audit.record(saved.tenant(), provider, "payment.disputed", "payment",
-                                saved.id().toString(), Map.of(), Map.of("amount", dispute.amount().toString(),
-                                        "reason", String.valueOf(dispute.reason())))))
-                .then();
     }
 
     private WebhookEvent outcome(WebhookEvent stored, WebhookEvent.Status status, String outcome) {

@@ -20,10 +20,18 @@ import io.hostrail.payment.service.PaymentService;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.DomainEvents;
 import io.hostrail.shared.port.out.UnitOfWork;
+import io.hostrail.payment.port.out.PaymentGateways;
+import io.hostrail.payment.port.out.ProviderAccounts;
+import io.hostrail.payment.service.PaymentProviderService;
+import io.hostrail.webclient.paypal.PayPalApi;
+import io.hostrail.webclient.paypal.PayPalPaymentGateway;
+import io.hostrail.webclient.stripe.StripeApi;
+import io.hostrail.webclient.stripe.StripePaymentGateway;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 @Configuration(proxyBeanMethods = false)
 public class PaymentConfiguration {
@@ -42,10 +50,42 @@ public class PaymentConfiguration {
     }
 
     @Bean
-    public WebhookService webhookService(DatabaseClient database, PaymentService payments,
+    public ProviderAccounts providerAccounts(DatabaseClient database, Clock clock) {
+        return new R2dbcProviderAccounts(database, clock);
+    }
+
+    @Bean
+    public StripeApi stripeApi(WebClient.Builder webClients, PaymentProperties properties, Clock clock) {
+        return new StripeApi(webClients, properties.stripe().settings(), clock);
+    }
+
+    @Bean
+    public PayPalApi payPalLiveApi(WebClient.Builder webClients, PaymentProperties properties, Clock clock) {
+        return new PayPalApi(webClients, properties.paypal().settings(properties.paypal().liveUrl()), clock);
+    }
+
+    @Bean
+    public PayPalApi payPalSandboxApi(WebClient.Builder webClients, PaymentProperties properties, Clock clock) {
+        return new PayPalApi(webClients, properties.paypal().settings(properties.paypal().sandboxUrl()), clock);
+    }
+
+    @Bean
+    public PaymentGateways paymentGateways(StripeApi stripeApi, PayPalApi payPalLiveApi, PayPalApi payPalSandboxApi) {
+        return new ProviderGateways(new StripePaymentGateway(stripeApi), new PayPalPaymentGateway(payPalLiveApi),
+                new PayPalPaymentGateway(payPalSandboxApi));
+    }
+
+    @Bean
+    public PaymentProviderService paymentProviderService(ProviderAccounts accounts, PaymentGateways gateways,
+            SecretBox secrets, UnitOfWork unitOfWork, AuditTrail audit) {
+        return new PaymentProviderService(accounts, gateways, secrets, unitOfWork, audit);
+    }
+
+    @Bean
+    public WebhookService webhookService(DatabaseClient database, ProviderAccounts accounts, PaymentService payments,
             JsonMapper json, SecretBox secrets, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit,
             IdGenerator ids, Clock clock, PaymentProperties properties) {
-        return new WebhookService(new R2dbcWebhookEvents(database), new R2dbcProviderAccounts(database, clock),
+        return new WebhookService(new R2dbcWebhookEvents(database), accounts,
                 new JacksonProviderEventReader(json), payments, secrets, unitOfWork, events, audit, ids,
                 clock, properties.stripeWebhookTolerance());
     }

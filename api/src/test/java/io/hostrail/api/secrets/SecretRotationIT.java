@@ -15,6 +15,10 @@ import io.hostrail.shared.port.out.UnitOfWork;
 import io.hostrail.shared.secret.SecretBox;
 import java.time.Duration;
 import java.time.Instant;
+import io.hostrail.payment.model.Payment;
+import io.hostrail.payment.service.PaymentProviderService;
+import io.hostrail.payment.service.WebhookService;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
@@ -55,6 +59,16 @@ class SecretRotationIT {
                         """).bind("t", tenantId.value()).bind("u", userId)
                         .bind("s", retiring.seal("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", totpContext)).fetch().rowsUpdated()))
                 .block(Duration.ofSeconds(10));
+        String stripeContext = PaymentProviderService.context(tenantId, Payment.Provider.STRIPE);
+        String webhookContext = WebhookService.context(tenantId, Payment.Provider.STRIPE);
+        TenantContext.within(tenantId, unitOfWork.inTransaction(() -> database.sql("""
+                        INSERT INTO payment_provider_account (tenant_id, provider, environment, public_key, secret_sealed,
+                            webhook_secrets_sealed, updated_at)
+                        VALUES (:t, 'stripe', 'test', 'pk_test_123456789', :secret, ARRAY[:webhook], now())
+                        """).bind("t", tenantId.value())
+                        .bind("secret", retiring.seal("sk_test_123456789", stripeContext))
+                        .bind("webhook", retiring.seal("whsec_123456789", webhookContext)).fetch().rowsUpdated()))
+                .block(Duration.ofSeconds(10));
         // A long-retired signing key (outside the published window), so the running application ignores it.
         database.sql("""
                         INSERT INTO signing_key (kid, algorithm, public_jwk, private_jwk, created_at)
@@ -67,7 +81,7 @@ class SecretRotationIT {
         Long resealed = resealer.resealAll().block(Duration.ofSeconds(30));
         Long again = resealer.resealAll().block(Duration.ofSeconds(30));
 
-        assertThat(resealed).isGreaterThanOrEqualTo(2);
+        assertThat(resealed).isGreaterThanOrEqualTo(3);
         assertThat(again).isZero();
         String totp = TenantContext.within(tenantId, unitOfWork.inTransaction(() -> database
                         .sql("SELECT secret_sealed FROM user_totp WHERE user_id = :u").bind("u", userId)
@@ -75,6 +89,13 @@ class SecretRotationIT {
                 .block(Duration.ofSeconds(10));
         assertThat(totp).startsWith("hs1:" + secretBox.activeKeyId() + ":");
         assertThat(secretBox.open(totp, totpContext)).isEqualTo("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+        List<String> stripe = TenantContext.within(tenantId, unitOfWork.inTransaction(() -> database
+                        .sql("SELECT secret_sealed, webhook_secrets_sealed[1] AS webhook FROM payment_provider_account")
+                        .map(row -> List.of(row.get("secret_sealed", String.class), row.get("webhook", String.class)))
+                        .one()))
+                .block(Duration.ofSeconds(10));
+        assertThat(secretBox.open(stripe.get(0), stripeContext)).isEqualTo("sk_test_123456789");
+        assertThat(secretBox.open(stripe.get(1), webhookContext)).isEqualTo("whsec_123456789");
         String signing = database.sql("SELECT private_jwk FROM signing_key WHERE kid = :kid").bind("kid", kid)
                 .map(row -> row.get("private_jwk", String.class)).one().block(Duration.ofSeconds(10));
         assertThat(secretBox.open(signing, "platform:signing-key:" + kid)).isEqualTo("{\"d\":\"x\"}");

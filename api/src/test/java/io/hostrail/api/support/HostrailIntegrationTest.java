@@ -22,7 +22,7 @@ import org.springframework.test.context.ContextConfiguration;
         properties = "hostrail.instance-id=test-a")
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = {EmbeddedStackInitializer.class, FakeVies.Initializer.class,
-        ShiftedClock.Initializer.class})
+        FakeProviders.Initializer.class, ShiftedClock.Initializer.class})
 // Generous: a busy two-core CI machine must give slow answers, not flaky failures.
 @AutoConfigureWebTestClient(timeout = "30s")
 @Import({SpineProbe.Configuration.class, ProbeController.class})

@@ -23,7 +23,8 @@ public final class SecondInstance {
             context = new SpringApplicationBuilder(HostrailApplication.class)
                     .profiles("test")
                     .properties("server.port=0", "hostrail.instance-id=test-b")
-                    .initializers(new EmbeddedStackInitializer(), new FakeVies.Initializer(), new ShiftedClock.Initializer())
+                    .initializers(new EmbeddedStackInitializer(), new FakeVies.Initializer(), new FakeProviders.Initializer(),
+                            new ShiftedClock.Initializer())
                     .run();
             Runtime.getRuntime().addShutdownHook(new Thread(context::close, "second-instance-shutdown"));
         }

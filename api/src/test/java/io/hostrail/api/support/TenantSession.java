@@ -118,6 +118,12 @@ public final class TenantSession {
     }
 
     /** A count ({@code ... AS n}) as the tenant sees it. */
+    /** The first column of the one row the query gives, as text. */
+    public String text(String query) {
+        return database.sql("SET LOCAL hostrail.tenant_id = '" + tenantId + "';\n" + query)
+                .map(row -> row.get(0, String.class)).one().block(Duration.ofSeconds(10));
+    }
+
     public long count(String query) {
         return database.sql("SET LOCAL hostrail.tenant_id = '" + tenantId + "';\n" + query)
                 .map(row -> row.get("n", Long.class)).one().block(Duration.ofSeconds(10));

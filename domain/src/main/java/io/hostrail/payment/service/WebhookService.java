@@ -294,7 +294,7 @@ public final class WebhookService {
     }
 
     /** Sealed secrets are bound to their tenant and provider: one copied to another row does not open. */
-    private static String context(TenantId tenant, Payment.Provider provider) {
+    public static String context(TenantId tenant, Payment.Provider provider) {
         return "webhook-secret:" + provider.wireName() + ":" + tenant.value();
     }
 }

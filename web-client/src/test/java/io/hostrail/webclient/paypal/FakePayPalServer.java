@@ -30,12 +30,12 @@ import tools.jackson.databind.node.ObjectNode;
  * gets the first answer again. Scripted replies go first, in order: {@link #replies} to API calls,
  * {@link #tokenReplies} to the token endpoint.
  */
-final class FakePayPalServer implements AutoCloseable {
+public final class FakePayPalServer implements AutoCloseable {
 
-    static final String CLIENT_ID = "AeA1QIZXiflr1_-r0U2UbWTziOWX1GRQer5";
-    static final String CLIENT_SECRET = "ECYYrrSHdKfk_Q0EdvzdGkzj58a66kKaUQ5";
+    public static final String CLIENT_ID = "AeA1QIZXiflr1_-r0U2UbWTziOWX1GRQer5";
+    public static final String CLIENT_SECRET = "ECYYrrSHdKfk_Q0EdvzdGkzj58a66kKaUQ5";
     /** The signature the fake finds genuine; any other fails verification. */
-    static final String GENUINE_SIGNATURE = "lmI95Jx3Y9nhR5SJWlHVIWpg4AgFk7n9bCHSRxbrd8A9zrhdu2rMyFrmz+Zjh3s3boXB07VXCXUZy";
+    public static final String GENUINE_SIGNATURE = "lmI95Jx3Y9nhR5SJWlHVIWpg4AgFk7n9bCHSRxbrd8A9zrhdu2rMyFrmz+Zjh3s3boXB07VXCXUZy";
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
@@ -50,7 +50,7 @@ final class FakePayPalServer implements AutoCloseable {
     private volatile long tokenLifetimeSeconds = 32_400;
     private final DisposableServer server;
 
-    FakePayPalServer() {
+    public FakePayPalServer() {
         server = HttpServer.create().host("127.0.0.1").port(0).handle(this::handle).bindNow();
     }
 
@@ -79,48 +79,48 @@ final class FakePayPalServer implements AutoCloseable {
         });
     }
 
-    FakePayPalServer replies(FakeReply... replies) {
+    public FakePayPalServer replies(FakeReply... replies) {
         script.addAll(List.of(replies));
         return this;
     }
 
-    FakePayPalServer tokenReplies(FakeReply... replies) {
+    public FakePayPalServer tokenReplies(FakeReply... replies) {
         tokenScript.addAll(List.of(replies));
         return this;
     }
 
-    void tokenLifetime(long seconds) {
+    public void tokenLifetime(long seconds) {
         tokenLifetimeSeconds = seconds;
     }
 
     /** PayPal no longer honours the tokens issued so far (revoked, or expired early). */
-    void revokeTokens() {
+    public void revokeTokens() {
         validTokens.clear();
     }
 
     /** The payer approved the order at PayPal. */
-    void approve(String orderId) {
+    public void approve(String orderId) {
         orders.get(orderId).put("status", "APPROVED");
     }
 
     /** The payer's funding source will be declined on capture. */
-    void declineOnCapture(String orderId) {
+    public void declineOnCapture(String orderId) {
         declineOnCapture.add(orderId);
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.port());
     }
 
-    List<RecordedRequest> requests() {
+    public List<RecordedRequest> requests() {
         return requests;
     }
 
-    List<RecordedRequest> requests(String method, String pathStart) {
+    public List<RecordedRequest> requests(String method, String pathStart) {
         return requests.stream().filter(r -> r.method().equals(method) && r.path().startsWith(pathStart)).toList();
     }
 
-    List<RecordedRequest> tokenRequests() {
+    public List<RecordedRequest> tokenRequests() {
         return requests("POST", "/v1/oauth2/token");
     }
 

@@ -34,7 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  * again, and creates nothing. Replies scripted with {@link #replies} are given first, in order, to any request; they are
  * not remembered under the key (as Stripe does not keep an answer it never gave, such as a reset connection).
  */
-final class FakeStripeServer implements AutoCloseable {
+public final class FakeStripeServer implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.shared();
     private static final JsonNode FIXTURES = fixtures();
@@ -49,7 +49,7 @@ final class FakeStripeServer implements AutoCloseable {
     private final Sinks.Many<RecordedRequest> arrivals = Sinks.many().replay().all();
     private final DisposableServer server;
 
-    FakeStripeServer() {
+    public FakeStripeServer() {
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .handle(this::handle)
                 .bindNow();
@@ -71,7 +71,7 @@ final class FakeStripeServer implements AutoCloseable {
         });
     }
 
-    FakeStripeServer replies(FakeReply... replies) {
+    public FakeStripeServer replies(FakeReply... replies) {
         script.addAll(List.of(replies));
         return this;
     }
@@ -80,46 +80,46 @@ final class FakeStripeServer implements AutoCloseable {
      * The next request (after any scripted replies) is carried out, and remembered under its key, but answered only
      * after {@code wait}: Stripe did the work and the answer was lost on the way.
      */
-    FakeStripeServer answerNextAfter(Duration wait) {
+    public FakeStripeServer answerNextAfter(Duration wait) {
         lateAnswers.add(reply -> reply.after(wait));
         return this;
     }
 
     /** The next request is carried out but answered only once {@code gate} completes. */
-    FakeStripeServer holdNext(Mono<Void> gate) {
+    public FakeStripeServer holdNext(Mono<Void> gate) {
         lateAnswers.add(reply -> reply.heldUntil(gate));
         return this;
     }
 
     /** Completes once {@code count} requests have arrived. */
-    Mono<Void> received(int count) {
+    public Mono<Void> received(int count) {
         return arrivals.asFlux().take(count).then();
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.port());
     }
 
-    List<RecordedRequest> requests() {
+    public List<RecordedRequest> requests() {
         return requests;
     }
 
-    List<RecordedRequest> requests(String method, String pathStart) {
+    public List<RecordedRequest> requests(String method, String pathStart) {
         return requests.stream().filter(r -> r.method().equals(method) && r.path().startsWith(pathStart)).toList();
     }
 
     /** PaymentIntents created, however many requests asked for one. */
-    int intentsCreated() {
+    public int intentsCreated() {
         return intents.size();
     }
 
     /** Sets where a PaymentIntent stands, as Stripe.js confirming it or Stripe processing it would. */
-    void setIntentStatus(String id, String status) {
+    public void setIntentStatus(String id, String status) {
         intents.get(id).put("status", status);
     }
 
     /** Adds an event to the account's log, newest last, as {@code GET /v1/events} will list it (newest first). */
-    void addEvent(String type, long created) {
+    public void addEvent(String type, long created) {
         ObjectNode event = (ObjectNode) FIXTURES.get("event").deepCopy();
         event.put("id", "evt_" + ids.incrementAndGet());
         event.put("type", type);

@@ -4,7 +4,14 @@ import io.hostrail.shared.model.TenantContext;
 import io.hostrail.shared.model.TenantId;
 import io.hostrail.shared.port.out.UnitOfWork;
 import io.hostrail.shared.secret.SecretBox;
+import io.hostrail.payment.model.Payment;
+import io.hostrail.payment.service.PaymentProviderService;
+import io.hostrail.payment.service.WebhookService;
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -55,10 +62,43 @@ public final class R2dbcSecretResealer {
                                         .fetch().rowsUpdated()))
                         .reduce(0L, Long::sum)))
                 .reduce(0L, Long::sum);
-        return signingKeys.zipWith(totpSecrets, Long::sum);
+        Mono<Long> providerSecrets = database.sql("SELECT id FROM tenant").map(row -> new TenantId(row.get("id", UUID.class))).all()
+                .concatMap(tenant -> TenantContext.within(tenant, unitOfWork.inTransactionMany(() -> database
+                                .sql("""
+                                        SELECT provider, secret_sealed, webhook_secrets_sealed FROM payment_provider_account
+                                        WHERE tenant_id = :tenant FOR UPDATE
+                                        """)
+                                .bind("tenant", tenant.value())
+                                .map(row -> new ProviderSecrets(Payment.Provider.fromWire(row.get("provider", String.class)),
+                                        row.get("secret_sealed", String.class),
+                                        List.of(row.get("webhook_secrets_sealed", String[].class))))
+                                .all()
+                                .filter(stored -> stored.sealed().anyMatch(value -> !secretBox.isSealedWithActiveKey(value)))
+                                .concatMap(stored -> database.sql("""
+                                                UPDATE payment_provider_account SET secret_sealed = :secret, webhook_secrets_sealed = :webhookSecrets
+                                                WHERE tenant_id = :tenant AND provider = :provider
+                                                """)
+                                        .bind("secret", Parameters.in(R2dbcType.VARCHAR, stored.secret() == null ? null
+                                                : secretBox.reseal(stored.secret(), PaymentProviderService.context(tenant, stored.provider()))))
+                                        .bind("webhookSecrets", stored.webhookSecrets().stream()
+                                                .map(value -> secretBox.reseal(value, WebhookService.context(tenant, stored.provider())))
+                                                .toArray(String[]::new))
+                                        .bind("tenant", tenant.value()).bind("provider", stored.provider().wireName())
+                                        .fetch().rowsUpdated()))
+                        .reduce(0L, Long::sum)))
+                .reduce(0L, Long::sum);
+        return signingKeys.zipWith(totpSecrets, Long::sum).zipWith(providerSecrets, Long::sum);
     }
 
     private record Sealed(String key, String value) {
+    }
+
+    /** A tenant's sealed values at one payment provider: the account's secret, if connected, and the webhook secrets. */
+    private record ProviderSecrets(Payment.Provider provider, String secret, List<String> webhookSecrets) {
+
+        Stream<String> sealed() {
+            return Stream.concat(Stream.ofNullable(secret), webhookSecrets.stream());
+        }
     }
 
 }

@@ -1,6 +1,7 @@
 package io.hostrail.payment.port.out;
 
 import io.hostrail.payment.model.Payment;
+import io.hostrail.payment.model.ProviderCredentials;
 import io.hostrail.shared.model.TenantId;
 import java.util.List;
 import reactor.core.publisher.Mono;
@@ -12,4 +13,10 @@ public interface ProviderAccounts {
     Mono<List<String>> sealedWebhookSecrets(TenantId tenant, Payment.Provider provider);
 
     Mono<Void> saveWebhookSecrets(TenantId tenant, Payment.Provider provider, List<String> sealed);
+
+    /** The account the tenant connected at the provider; empty when none is. */
+    Mono<ProviderCredentials> credentials(TenantId tenant, Payment.Provider provider);
+
+    /** Connects the account, replacing one connected before; the webhook secrets stay as they are. */
+    Mono<Void> saveCredentials(TenantId tenant, ProviderCredentials credentials);
 }

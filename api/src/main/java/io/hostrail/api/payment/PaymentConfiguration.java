@@ -23,6 +23,10 @@ import io.hostrail.shared.port.out.UnitOfWork;
 import io.hostrail.payment.port.out.PaymentGateways;
 import io.hostrail.payment.port.out.ProviderAccounts;
 import io.hostrail.payment.service.PaymentProviderService;
+import io.hostrail.payment.service.PaymentAttemptService;
+import io.hostrail.adapters.r2dbc.payment.R2dbcPaymentAttempts;
+import io.hostrail.api.config.PeriodicTask;
+import io.hostrail.identity.port.out.Tenants;
 import io.hostrail.webclient.paypal.PayPalApi;
 import io.hostrail.webclient.paypal.PayPalPaymentGateway;
 import io.hostrail.webclient.stripe.StripeApi;
@@ -79,6 +83,23 @@ public class PaymentConfiguration {
     public PaymentProviderService paymentProviderService(ProviderAccounts accounts, PaymentGateways gateways,
             SecretBox secrets, UnitOfWork unitOfWork, AuditTrail audit) {
         return new PaymentProviderService(accounts, gateways, secrets, unitOfWork, audit);
+    }
+
+    @Bean
+    public PaymentAttemptService paymentAttemptService(DatabaseClient database, PaymentProviderService providers,
+            PaymentService payments, InvoiceService invoices, UnitOfWork unitOfWork, DomainEvents events,
+            AuditTrail audit, IdGenerator ids, Clock clock) {
+        return new PaymentAttemptService(new R2dbcPaymentAttempts(database), providers, payments, invoices, unitOfWork,
+                events, audit, ids, clock);
+    }
+
+    /** Open attempts are checked with their provider on every instance; each claims its own. */
+    @Bean
+    public PeriodicTask paymentAttemptJanitor(Tenants tenants, PaymentAttemptService attempts,
+            PaymentProperties properties) {
+        return new PeriodicTask("payment attempt janitor", properties.attempts().firstCheckAfter(),
+                properties.attempts().checkEvery(), () -> tenants.allIds()
+                        .concatMap(tenant -> attempts.checkDue(tenant, properties.attempts().batchSize())).then());
     }
 
     @Bean

@@ -88,7 +88,8 @@ class TenantIsolationIT {
      * owner goes through here. Each returns the new item's id.
      */
     private final Map<String, Function<Tenant, String>> setUps = Map.of("/api/v1/credit-notes", this::creditNoteOf,
-            "/api/v1/payments", this::paymentOf, "/api/v1/webhook-events", this::webhookEventOf);
+            "/api/v1/payments", this::paymentOf, "/api/v1/webhook-events", this::webhookEventOf,
+            "/api/v1/payment-attempts", this::paymentAttemptOf);
 
     private record Tenant(String slug, String ownerEmail, String token, String tenantId, String ownerUserId) {
     }
@@ -352,6 +353,19 @@ class TenantIsolationIT {
         Response created = call(owner, HttpMethod.POST, invoicePath + "/payments", Map.of(), Map.of(), payment);
         assertThat(created.status()).as("tenant A's payment: %s", created.body()).isEqualTo(201);
         return json(created.body()).path("id").asString();
+    }
+
+    /** A Stripe checkout of tenant A's finalized invoice, through the fake Stripe. */
+    private String paymentAttemptOf(Tenant owner) {
+        ObjectNode keys = NODES.objectNode().put("secretKey", "sk_test_isolation0123456789")
+                .put("publishableKey", "pk_test_isolation0123456789");
+        Response connected = call(owner, HttpMethod.PUT, "/api/v1/settings/payment-providers/stripe", Map.of(),
+                Map.of(), keys);
+        assertThat(connected.status()).as("tenant A's Stripe account: %s", connected.body()).isEqualTo(200);
+        Response checkout = call(owner, HttpMethod.POST, "/api/v1/invoices/" + finalizedInvoiceOf(owner)
+                + "/checkout", Map.of(), Map.of(), NODES.objectNode().put("provider", "stripe"));
+        assertThat(checkout.status()).as("tenant A's checkout: %s", checkout.body()).isEqualTo(201);
+        return json(checkout.body()).path("attempt").path("id").asString();
     }
 
     /** A Stripe delivery to tenant A's endpoint, signed with the secret tenant A set. */

@@ -31,6 +31,9 @@ CREATE TABLE payment_attempt (
 );
 CREATE INDEX payment_attempt_invoice_idx ON payment_attempt (tenant_id, invoice_id, id);
 CREATE UNIQUE INDEX payment_attempt_reference_key ON payment_attempt (tenant_id, provider, reference);
+-- One charge of a saved method at a time per invoice: a dunning retry and a staff charge at once cannot both take it.
+CREATE UNIQUE INDEX payment_attempt_one_open_off_session ON payment_attempt (tenant_id, invoice_id)
+    WHERE purpose = 'off_session' AND status IN ('started', 'pending', 'unknown');
 -- What the attempt janitor reads: small, since attempts leave it as soon as they settle.
 CREATE INDEX payment_attempt_due_idx ON payment_attempt (tenant_id, next_check_at) WHERE next_check_at IS NOT NULL;
 

@@ -67,7 +67,7 @@ public class DunningController {
     record StepResponse(
             @Schema(example = "reminder:-3", description = "The step's key on the invoice: reminder:<day>, suspend or "
                     + "terminate") String step,
-            @Schema(allowableValues = {"reminder", "suspend", "terminate"}) String kind,
+            @Schema(allowableValues = {"reminder", "retry", "suspend", "terminate"}) String kind,
             @Schema(example = "-3", description = "Days after the due date, negative before it") int offsetDays,
             @Schema(allowableValues = {"before_due", "due", "overdue"}, nullable = true) String reminderKind,
             @Schema(allowableValues = {"done", "skipped"}, nullable = true,

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -106,8 +107,24 @@ public class PaymentAttemptController {
             @PathVariable UUID id, @RequestBody CheckoutBody body) {
         return attempts.checkout(actor, id, new CheckoutDraft(body.provider(), body.returnUrl(), body.cancelUrl()))
                 .map(checkout -> ResponseEntity.created(URI.create("/api/v1/payment-attempts/" + checkout.attempt().id()))
+                        // The client secret is for the payer's browser only: never cached, nor kept for key replays.
+                        .cacheControl(CacheControl.noStore())
                         .body(new CheckoutResponse(AttemptResponse.of(checkout.attempt()), checkout.clientSecret(),
                                 checkout.publicKey(), checkout.approvalUrl())));
+    }
+
+    @PostMapping("/invoices/{id}/charge")
+    @PreAuthorize("hasAuthority('payment:write')")
+    @Operation(summary = "Charge the customer's saved payment method for an invoice", description = """
+            Staff only: charges what the invoice has due to the customer's default saved method, with the payer away
+            (off-session). Answers the attempt: succeeded with its payment, declined with the provider's code, or
+            unknown when the provider's answer was lost, which Hostrail then settles by asking the provider; never a
+            second charge. 409 payment_attempt.no_saved_method when the customer has none, 409
+            payment_attempt.in_progress while another charge of the invoice is still open.""")
+    public Mono<ResponseEntity<AttemptResponse>> charge(@AuthenticationPrincipal Principal actor,
+            @PathVariable UUID id) {
+        return attempts.chargeDefault(actor, id).map(attempt -> ResponseEntity
+                .created(URI.create("/api/v1/payment-attempts/" + attempt.id())).body(AttemptResponse.of(attempt)));
     }
 
     @PostMapping("/payment-attempts/{id}/complete")

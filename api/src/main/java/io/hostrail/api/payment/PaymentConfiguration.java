@@ -20,6 +20,7 @@ import io.hostrail.payment.service.PaymentService;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.port.out.DomainEvents;
 import io.hostrail.shared.port.out.UnitOfWork;
+import io.hostrail.payment.port.out.DefaultPaymentMethods;
 import io.hostrail.payment.port.out.PaymentGateways;
 import io.hostrail.payment.port.out.ProviderAccounts;
 import io.hostrail.payment.service.PaymentProviderService;
@@ -87,10 +88,17 @@ public class PaymentConfiguration {
 
     @Bean
     public PaymentAttemptService paymentAttemptService(DatabaseClient database, PaymentProviderService providers,
-            PaymentService payments, InvoiceService invoices, UnitOfWork unitOfWork, DomainEvents events,
-            AuditTrail audit, IdGenerator ids, Clock clock) {
-        return new PaymentAttemptService(new R2dbcPaymentAttempts(database), providers, payments, invoices, unitOfWork,
-                events, audit, ids, clock);
+            DefaultPaymentMethods defaultMethods, PaymentService payments, InvoiceService invoices,
+            UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids, Clock clock) {
+        return new PaymentAttemptService(new R2dbcPaymentAttempts(database), providers, defaultMethods, payments,
+                invoices, unitOfWork, events, audit, ids, clock);
+    }
+
+    /** Dunning's payment retries are charged on whichever instance consumes their event, once per attempt id. */
+    @Bean
+    public EventSubscription dunningPaymentRetry(PaymentAttemptService attempts) {
+        return new EventSubscription("dunning-payment-retry", EventTypePattern.parse("invoice.payment_retry_due"),
+                event -> attempts.onPaymentRetryDue(event).then());
     }
 
     /** Open attempts are checked with their provider on every instance; each claims its own. */

@@ -23,6 +23,19 @@ public final class DunningEvents {
         }
     }
 
+    /**
+     * A payment retry is due for the invoice: the customer's saved default method is charged, off-session, by the
+     * attempt {@code attemptId}, made once however often the event is delivered.
+     */
+    public record PaymentRetryDue(UUID aggregateId, String number, UUID customerId, UUID attemptId, int offsetDays)
+            implements DomainEvent {
+
+        @Override
+        public String type() {
+            return "invoice.payment_retry_due";
+        }
+    }
+
     public record DunningRunCompleted(UUID aggregateId, String trigger, int invoices, int reminders, int suspended,
             int terminated, int skipped, int failed) implements DomainEvent {
 

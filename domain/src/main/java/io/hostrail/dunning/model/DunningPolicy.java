@@ -48,10 +48,11 @@ public record DunningPolicy(TenantId tenant, List<Integer> reminderOffsets, List
         return new DunningPolicy(tenant, List.of(-3, 0, 3, 7, 14), List.of(1, 3, 5, 7), 14, null, 0);
     }
 
-    /** Every step the policy takes, in the order they fall due; at the same day, reminders first. */
+    /** Every step the policy takes, in the order they fall due; at the same day, reminders first, then retries. */
     public List<DunningStep> steps() {
         List<DunningStep> steps = new ArrayList<>();
         reminderOffsets.forEach(offset -> steps.add(DunningStep.reminder(offset)));
+        retryDays.forEach(day -> steps.add(DunningStep.retry(day)));
         if (suspendAfterDays != null) {
             steps.add(new DunningStep(DunningStep.Kind.SUSPEND, suspendAfterDays));
         }

@@ -2,6 +2,7 @@ package io.hostrail.dunning.model;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -12,7 +13,8 @@ import java.util.Set;
  *
  * <p>Reminders do not pile up: when several fall due together (the run did not run for a while, or the invoice was
  * issued after its first reminder's day), only the latest is sent and the earlier ones are skipped, as is any reminder
- * earlier than one already sent. Suspending and terminating are never skipped.
+ * earlier than one already sent. Payment retries are taken the same way: one charge for the retries fallen due, never
+ * one per missed day. Suspending and terminating are never skipped.
  */
 public final class DunningSchedule {
 
@@ -39,20 +41,24 @@ public final class DunningSchedule {
         List<DunningStep> due = policy.steps().stream()
                 .filter(step -> !step.dueAt(invoiceDue).isAfter(now))
                 .toList();
-        int latestReminderTaken = policy.steps().stream()
-                .filter(step -> step.kind() == DunningStep.Kind.REMINDER && taken.contains(step.key()))
-                .mapToInt(DunningStep::offsetDays).max().orElse(Integer.MIN_VALUE);
-        DunningStep send = due.stream()
-                .filter(step -> step.kind() == DunningStep.Kind.REMINDER && !taken.contains(step.key())
-                        && step.offsetDays() > latestReminderTaken)
-                .reduce((earlier, later) -> later).orElse(null);
+        Set<DunningStep> latest = new HashSet<>();
+        for (DunningStep.Kind kind : List.of(DunningStep.Kind.REMINDER, DunningStep.Kind.RETRY)) {
+            int latestTaken = policy.steps().stream()
+                    .filter(step -> step.kind() == kind && taken.contains(step.key()))
+                    .mapToInt(DunningStep::offsetDays).max().orElse(Integer.MIN_VALUE);
+            due.stream()
+                    .filter(step -> step.kind() == kind && !taken.contains(step.key())
+                            && step.offsetDays() > latestTaken)
+                    .reduce((earlier, later) -> later)
+                    .ifPresent(latest::add);
+        }
         List<DunningStep> take = new ArrayList<>();
         List<DunningStep> skip = new ArrayList<>();
         for (DunningStep step : due) {
             if (taken.contains(step.key())) {
                 continue;
             }
-            if (step.kind() != DunningStep.Kind.REMINDER || step.equals(send)) {
+            if (!step.collapses() || latest.contains(step)) {
                 take.add(step);
             } else {
                 skip.add(step);

@@ -4,6 +4,7 @@ import io.hostrail.audit.model.Actor;
 import io.hostrail.audit.service.AuditTrail;
 import io.hostrail.dunning.model.DunningEvents.DunningRunCompleted;
 import io.hostrail.dunning.model.DunningEvents.PaymentReminder;
+import io.hostrail.dunning.model.DunningEvents.PaymentRetryDue;
 import io.hostrail.dunning.model.DunningPolicy;
 import io.hostrail.dunning.model.DunningRun;
 import io.hostrail.dunning.model.DunningRun.Progress;
@@ -217,6 +218,12 @@ public final class DunningService {
                     .flatMap(claimed -> !claimed ? Mono.just(Progress.NONE)
                             : events.record(invoice.tenant(), reminder(invoice, step))
                                     .thenReturn(new Progress(0, 1, 0, 0, 0, 0)));
+            // The charge is made after this transaction commits, by the event's consumer: never a provider call under
+            // the invoice's lock.
+            case RETRY -> claim(run, invoice, step, TakenStep.Outcome.DONE, List.of())
+                    .flatMap(claimed -> !claimed ? Mono.just(Progress.NONE)
+                            : events.record(invoice.tenant(), new PaymentRetryDue(invoice.id(), invoice.number(),
+                                    invoice.customerId(), ids.newId(), step.offsetDays())).thenReturn(Progress.NONE));
             case SUSPEND -> suspend(run, invoice, step);
             case TERMINATE -> terminate(run, invoice, step);
         };

@@ -9,15 +9,18 @@ import io.hostrail.invoice.model.Invoice;
 import io.hostrail.invoice.model.InvoiceStatus;
 import io.hostrail.invoice.service.InvoiceService;
 import io.hostrail.payment.model.ChargeRequest;
+import io.hostrail.payment.model.ChargeableMethod;
 import io.hostrail.payment.model.Payment;
 import io.hostrail.payment.model.PaymentAttempt;
 import io.hostrail.payment.model.PaymentEvents.PaymentFailed;
 import io.hostrail.payment.model.PaymentOutcome;
+import io.hostrail.payment.port.out.DefaultPaymentMethods;
 import io.hostrail.payment.port.out.PaymentAttempts;
 import io.hostrail.payment.service.PaymentProviderService.Connection;
 import io.hostrail.shared.error.DomainException;
 import io.hostrail.shared.error.ErrorCode;
 import io.hostrail.shared.error.FieldErrors;
+import io.hostrail.shared.event.EventEnvelope;
 import io.hostrail.shared.model.IdGenerator;
 import io.hostrail.shared.model.TenantContext;
 import io.hostrail.shared.model.TenantId;
@@ -48,6 +51,8 @@ public final class PaymentAttemptService {
     public static final ErrorCode INVALID = ErrorCode.validation("payment_attempt.invalid");
     public static final ErrorCode NOT_PAYABLE = ErrorCode.conflict("payment_attempt.invoice_not_payable");
     public static final ErrorCode SETTLED = ErrorCode.conflict("payment_attempt.settled");
+    public static final ErrorCode IN_PROGRESS = ErrorCode.conflict("payment_attempt.in_progress");
+    public static final ErrorCode NO_SAVED_METHOD = ErrorCode.conflict("payment_attempt.no_saved_method");
 
     /** How long a claimed attempt is left to the instance that claimed it before another may take it. */
     static final Duration CHECK_LEASE = Duration.ofMinutes(2);
@@ -71,8 +76,10 @@ public final class PaymentAttemptService {
     public record Filter(UUID invoiceId, UUID customerId, String status, UUID afterId, int limit) {
     }
 
+
     private final PaymentAttempts attempts;
     private final PaymentProviderService providers;
+    private final DefaultPaymentMethods defaultMethods;
     private final PaymentService payments;
     private final InvoiceService invoices;
     private final UnitOfWork unitOfWork;
@@ -81,11 +88,12 @@ public final class PaymentAttemptService {
     private final IdGenerator ids;
     private final Clock clock;
 
-    public PaymentAttemptService(PaymentAttempts attempts, PaymentProviderService providers, PaymentService payments,
-            InvoiceService invoices, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids,
+    public PaymentAttemptService(PaymentAttempts attempts, PaymentProviderService providers,
+            DefaultPaymentMethods defaultMethods, PaymentService payments, InvoiceService invoices, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids,
             Clock clock) {
         this.attempts = attempts;
         this.providers = providers;
+        this.defaultMethods = defaultMethods;
         this.payments = payments;
         this.invoices = invoices;
         this.unitOfWork = unitOfWork;
@@ -120,7 +128,7 @@ public final class PaymentAttemptService {
         TenantId tenant = actor.tenant();
         ChargeRequest.PayerReturn returns = payerReturn;
         return invoices.get(actor, invoiceId)
-                .flatMap(invoice -> payable(invoice).then(providers.connection(tenant, provider))
+                .flatMap(invoice -> requirePayable(invoice).then(providers.connection(tenant, provider))
                         .flatMap(connection -> TenantContext.within(tenant, unitOfWork.inTransaction(() -> attempts
                                         .openCheckout(tenant, invoiceId, provider)
                                         .filter(open -> open.amount().equals(invoice.amountDue())
@@ -128,7 +136,7 @@ public final class PaymentAttemptService {
                                 .flatMap(open -> resume(connection, open))
                                 // Read again: the attempt resumed may have paid it meanwhile.
                                 .switchIfEmpty(Mono.defer(() -> invoices.get(actor, invoiceId).flatMap(current ->
-                                        payable(current).then(start(actor, connection, current, returns)))))));
+                                        requirePayable(current).then(start(actor, connection, current, returns)))))));
     }
 
     /** The open attempt's state at the provider, with what the payer needs to go on; a new attempt if it ended. */
@@ -159,6 +167,76 @@ public final class PaymentAttemptService {
                                         ? new Checkout(settled, pending.clientSecret(), pending.approvalUrl(),
                                                 connection.publicKey())
                                         : new Checkout(settled, null, null, connection.publicKey()))));
+    }
+
+    /**
+     * Charges the saved method, with the payer away, for what the invoice has due now: a dunning retry, or staff
+     * charging a renewal. The attempt is {@code attemptId}, so asking twice (an event delivered again) makes one
+     * attempt and one charge; a second attempt while one is still open for the invoice is refused, so a retry and a
+     * staff charge at the same time cannot both take the money. Empty when the invoice has nothing due by then.
+     */
+    public Mono<PaymentAttempt> chargeSaved(TenantId tenant, Actor who, UUID invoiceId, UUID attemptId,
+            ChargeableMethod method) {
+        return TenantContext.within(tenant, unitOfWork.inTransaction(() -> attempts.find(tenant, attemptId)
+                        .map(earlier -> new Begun(earlier, false))
+                        .switchIfEmpty(Mono.defer(() -> invoices.findInTransaction(tenant, invoiceId)
+                                .filter(invoice -> payable(invoice) == null)
+                                .flatMap(invoice -> attempts.openOffSession(tenant, invoiceId)
+                                        .flatMap(open -> Mono.<Begun>error(new DomainException(IN_PROGRESS,
+                                                "Attempt " + open.id() + " is still charging invoice " + invoiceId
+                                                        + "; it settles first.")))
+                                        .switchIfEmpty(Mono.defer(() -> {
+                                            PaymentAttempt attempt = PaymentAttempt.start(attemptId, tenant,
+                                                    invoiceId, invoice.customerId(), method.provider(),
+                                                    PaymentAttempt.Purpose.OFF_SESSION, invoice.amountDue(),
+                                                    method.paymentMethodReference(), clock.instant());
+                                            return attempts.insert(attempt)
+                                                    .flatMap(saved -> audit.record(tenant, who,
+                                                            "payment_attempt.started", "payment_attempt",
+                                                            saved.id().toString(), Map.of(), summary(saved))
+                                                            .thenReturn(new Begun(saved, true)));
+                                        })))))))
+                .flatMap(begun -> !begun.fresh() ? Mono.just(begun.attempt())
+                        : providers.connection(tenant, method.provider()).flatMap(connection -> call(connection,
+                                        new ChargeRequest(attemptId, begun.attempt().amount(),
+                                                method.customerReference(), method.paymentMethodReference(), true,
+                                                "Invoice " + invoiceId, metadata(begun.attempt()), null))
+                                .flatMap(outcome -> settle(tenant, who, attemptId, outcome, connection))));
+    }
+
+    /** Staff charge the customer's default saved method for what the invoice has due. */
+    public Mono<PaymentAttempt> chargeDefault(Principal actor, UUID invoiceId) {
+        if (actor.kind() == UserKind.CLIENT) {
+            return Mono.error(new DomainException(InvoiceService.NOT_FOUND, "No invoice " + invoiceId + " exists."));
+        }
+        TenantId tenant = actor.tenant();
+        return invoices.get(actor, invoiceId)
+                .flatMap(invoice -> requirePayable(invoice).then(unitOfWork.inTransaction(() -> defaultMethods
+                        .of(tenant, invoice.customerId()))))
+                .switchIfEmpty(Mono.error(() -> new DomainException(NO_SAVED_METHOD, "The invoice's customer has no "
+                        + "saved payment method to charge.")))
+                .flatMap(method -> chargeSaved(tenant, Actors.of(actor), invoiceId, ids.newId(), method));
+    }
+
+    /**
+     * A dunning retry fell due: the customer's default saved method is charged by the attempt the event names, once
+     * however often the event arrives. A customer without a saved method, an invoice paid meanwhile, or a charge
+     * already under way leaves nothing to do.
+     */
+    public Mono<PaymentAttempt> onPaymentRetryDue(EventEnvelope event) {
+        TenantId tenant = new TenantId(event.tenantId());
+        UUID attemptId = UUID.fromString(String.valueOf(event.data().get("attemptId")));
+        UUID customerId = UUID.fromString(String.valueOf(event.data().get("customerId")));
+        return TenantContext.within(tenant, unitOfWork.inTransaction(() -> defaultMethods.of(tenant, customerId)))
+                .flatMap(method -> chargeSaved(tenant, Actor.system("dunning"), event.aggregateId(), attemptId,
+                        method))
+                .onErrorResume(DomainException.class, e -> e.code().equals(IN_PROGRESS)
+                        || e.code().equals(NOT_PAYABLE) || e.code().equals(PaymentProviderService.NOT_CONNECTED)
+                        ? Mono.empty() : Mono.error(e));
+    }
+
+    /** An attempt and whether this call made it (and so is the one to call the provider). */
+    private record Begun(PaymentAttempt attempt, boolean fresh) {
     }
 
     /**
@@ -315,14 +393,20 @@ public final class PaymentAttemptService {
                 .switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
-    private static Mono<Void> payable(Invoice invoice) {
+    /** Why the invoice cannot be paid now, or null when it can. */
+    private static DomainException payable(Invoice invoice) {
         boolean open = invoice.status() == InvoiceStatus.OPEN || invoice.status() == InvoiceStatus.UNCOLLECTIBLE;
         if (!open || !invoice.amountDue().isPositive()) {
-            return Mono.error(new DomainException(NOT_PAYABLE, "Invoice " + (invoice.number() == null ? invoice.id()
+            return new DomainException(NOT_PAYABLE, "Invoice " + (invoice.number() == null ? invoice.id()
                     : invoice.number()) + " is " + invoice.status().wireName() + " with " + invoice.amountDue()
-                    + " due; only an open invoice with something due is paid."));
+                    + " due; only an open invoice with something due is paid.");
         }
-        return Mono.empty();
+        return null;
+    }
+
+    private static Mono<Void> requirePayable(Invoice invoice) {
+        DomainException refusal = payable(invoice);
+        return refusal == null ? Mono.empty() : Mono.error(refusal);
     }
 
     private static Payment.Provider online(String wire) {

@@ -27,12 +27,12 @@ class DunningScheduleTest {
     }
 
     @Test
-    @DisplayName("steps come in the order they fall due, reminders before an action on the same day")
+    @DisplayName("steps come in the order they fall due: on the same day reminders, then retries, then actions")
     void stepsInOrder() {
         DunningPolicy sameDay = new DunningPolicy(TENANT, List.of(5, -3), List.of(), 5, null, 0);
         assertThat(keys(sameDay.steps())).containsExactly("reminder:-3", "reminder:5", "suspend");
-        assertThat(keys(POLICY.steps())).containsExactly("reminder:-3", "reminder:0", "reminder:3", "suspend",
-                "reminder:7", "terminate");
+        assertThat(keys(POLICY.steps())).containsExactly("reminder:-3", "reminder:0", "retry:1", "reminder:3",
+                "retry:3", "suspend", "reminder:7", "terminate");
     }
 
     @Test
@@ -42,34 +42,39 @@ class DunningScheduleTest {
         assertThat(keys(DunningSchedule.plan(POLICY, DUE, Set.of(), day(-3)).take())).containsExactly("reminder:-3");
         assertThat(keys(DunningSchedule.plan(POLICY, DUE, Set.of("reminder:-3"), day(0)).take()))
                 .containsExactly("reminder:0");
-        assertThat(DunningSchedule.plan(POLICY, DUE, Set.of("reminder:-3", "reminder:0"), day(2.9)).isEmpty()).isTrue();
+        assertThat(keys(DunningSchedule.plan(POLICY, DUE, Set.of("reminder:-3", "reminder:0"), day(2.9)).take()))
+                .containsExactly("retry:1");
+        assertThat(DunningSchedule.plan(POLICY, DUE, Set.of("reminder:-3", "reminder:0", "retry:1"), day(2.9))
+                .isEmpty()).isTrue();
     }
 
     @Test
     @DisplayName("a step taken is never due again")
     void takenOnce() {
-        Set<String> all = Set.of("reminder:-3", "reminder:0", "reminder:3", "suspend", "reminder:7", "terminate");
+        Set<String> all = Set.of("reminder:-3", "reminder:0", "retry:1", "reminder:3", "retry:3", "suspend",
+                "reminder:7", "terminate");
         assertThat(DunningSchedule.plan(POLICY, DUE, all, day(400)).isEmpty()).isTrue();
     }
 
     @Test
-    @DisplayName("reminders due together send only the latest and skip the others; actions are never skipped")
+    @DisplayName("reminders and retries due together take only the latest of each and skip the others; actions never")
     void remindersDoNotPileUp() {
         DunningSchedule.Plan late = DunningSchedule.plan(POLICY, DUE, Set.of(), day(10.5));
-        assertThat(keys(late.take())).containsExactly("suspend", "reminder:7", "terminate");
-        assertThat(keys(late.skip())).containsExactly("reminder:-3", "reminder:0", "reminder:3");
+        assertThat(keys(late.take())).containsExactly("retry:3", "suspend", "reminder:7", "terminate");
+        assertThat(keys(late.skip())).containsExactly("reminder:-3", "reminder:0", "retry:1", "reminder:3");
         // A reminder earlier than one already sent (a day added to the policy later) is skipped, not sent.
-        DunningSchedule.Plan added = DunningSchedule.plan(POLICY, DUE, Set.of("reminder:-3", "reminder:3"), day(3.5));
+        DunningSchedule.Plan added = DunningSchedule.plan(POLICY, DUE, Set.of("reminder:-3", "reminder:3", "retry:3"),
+                day(3.5));
         assertThat(added.take()).isEmpty();
-        assertThat(keys(added.skip())).containsExactly("reminder:0");
+        assertThat(keys(added.skip())).containsExactly("reminder:0", "retry:1");
     }
 
     @Test
     @DisplayName("what is still to come, with when")
     void upcoming() {
         List<DunningSchedule.Upcoming> next = DunningSchedule.upcoming(POLICY, DUE, Set.of("reminder:-3"), day(1));
-        assertThat(next).extracting(u -> u.step().key()).containsExactly("reminder:3", "suspend", "reminder:7",
-                "terminate");
+        assertThat(next).extracting(u -> u.step().key()).containsExactly("reminder:3", "retry:3", "suspend",
+                "reminder:7", "terminate");
         assertThat(next.getFirst().dueAt()).isEqualTo(Instant.parse("2026-12-18T00:00:00Z"));
     }
 
@@ -95,5 +100,6 @@ class DunningScheduleTest {
         assertThat(new DunningPolicy(TENANT, List.of(), List.of(), null, 3, 0).steps())
                 .containsExactly(new DunningStep(DunningStep.Kind.TERMINATE, 3));
         assertThat(DunningPolicy.defaults(TENANT).retryDays()).containsExactly(1, 3, 5, 7);
+        assertThatThrownBy(() -> DunningStep.retry(0)).hasMessageStartingWith("offsetDays:");
     }
 }

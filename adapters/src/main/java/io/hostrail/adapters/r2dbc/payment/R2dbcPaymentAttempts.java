@@ -12,6 +12,9 @@ import io.r2dbc.spi.Readable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import io.hostrail.payment.service.PaymentAttemptService;
+import io.hostrail.shared.error.DomainException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Flux;
@@ -50,7 +53,11 @@ public final class R2dbcPaymentAttempts implements PaymentAttempts {
                 .bind("checks", a.checks()).bind("nextCheckAt", Parameters.in(R2dbcType.TIMESTAMP_WITH_TIME_ZONE,
                         a.nextCheckAt()))
                 .bind("createdAt", a.createdAt()).bind("updatedAt", a.updatedAt()), a.paymentId())
-                .fetch().rowsUpdated().thenReturn(a);
+                .fetch().rowsUpdated().thenReturn(a)
+                // Another charge of the invoice's saved method began at the same moment and holds the one open slot.
+                .onErrorMap(DuplicateKeyException.class, duplicate -> new DomainException(
+                        PaymentAttemptService.IN_PROGRESS, "Another attempt is charging invoice " + a.invoiceId()
+                                + " at this moment; it settles first."));
     }
 
     @Override
@@ -93,6 +100,18 @@ public final class R2dbcPaymentAttempts implements PaymentAttempts {
                         ORDER BY id DESC LIMIT 1
                         """)
                 .bind("tenant", tenant.value()).bind("invoice", invoiceId).bind("provider", provider.wireName())
+                .map(R2dbcPaymentAttempts::toAttempt).one();
+    }
+
+    @Override
+    public Mono<PaymentAttempt> openOffSession(TenantId tenant, UUID invoiceId) {
+        return database.sql("SELECT " + COLUMNS + """
+                         FROM payment_attempt
+                        WHERE tenant_id = :tenant AND invoice_id = :invoice AND purpose = 'off_session'
+                          AND status IN ('started', 'pending', 'unknown')
+                        LIMIT 1
+                        """)
+                .bind("tenant", tenant.value()).bind("invoice", invoiceId)
                 .map(R2dbcPaymentAttempts::toAttempt).one();
     }
 

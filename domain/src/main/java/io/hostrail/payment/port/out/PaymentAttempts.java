@@ -28,6 +28,9 @@ public interface PaymentAttempts {
     /** The newest open checkout attempt of the invoice through the provider that the payer can still finish. */
     Mono<PaymentAttempt> openCheckout(TenantId tenant, UUID invoiceId, Payment.Provider provider);
 
+    /** The invoice's off-session attempt still open, if one is. */
+    Mono<PaymentAttempt> openOffSession(TenantId tenant, UUID invoiceId);
+
     /**
      * Takes up to {@code limit} open attempts due a check at {@code now}, each counted as checked once more and not due
      * again for {@code lease}, so another instance does not take it meanwhile; committed by the caller's transaction.

@@ -325,6 +325,14 @@ public final class CouponService {
         });
     }
 
+    /**
+     * Whether the code's coupon discounts the product, inside the caller's unit of work; an unknown code is refused as
+     * {@link #redeemInTransaction} refuses it. Whether it may be redeemed now is for the redemption to say.
+     */
+    public Mono<Boolean> appliesInTransaction(TenantId tenant, String code, UUID productId) {
+        return byCode(tenant, code, ORDER_CODE_FIELD, false).map(coupon -> coupon.appliesTo(productId));
+    }
+
     private Mono<Redemption> redeem(Coupon coupon, UUID customerId, UUID subscriptionId, Instant at) {
         Redemption redemption = new Redemption(ids.newId(), coupon.tenant(), coupon.redeemed(), customerId,
                 subscriptionId, null, at, 0);

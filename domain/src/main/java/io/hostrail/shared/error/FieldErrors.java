@@ -41,6 +41,11 @@ public final class FieldErrors {
         }
     }
 
+    /** Another list's violations, each field under {@code prefix} ({@code items[2].}). */
+    public void addAll(String prefix, FieldErrors other) {
+        other.violations.forEach(v -> add(prefix + v.field(), v.message()));
+    }
+
     public boolean isEmpty() {
         return violations.isEmpty();
     }

@@ -75,6 +75,7 @@ public final class SubscriptionService {
     public static final ErrorCode STALE = ErrorCode.conflict("version.stale");
     static final int MAX_TRIAL_DAYS = 365;
     static final int MAX_QUANTITY = 10_000;
+    static final int MAX_CART_ITEMS = 20;
 
     public record OptionDraft(UUID optionId, Integer quantity) {
     }
@@ -82,6 +83,21 @@ public final class SubscriptionService {
     /** An order; {@code parentSubscriptionId} names the subscription an add-on is ordered for. */
     public record OrderDraft(UUID customerId, UUID productId, String cycle, Integer quantity, List<OptionDraft> options,
             Integer trialDays, String couponCode, UUID parentSubscriptionId) {
+    }
+
+    /**
+     * A cart: products for one customer, each with its cycle, quantity and options (an add-on naming a live subscription
+     * of the customer that offers it), and a coupon code for the items it applies to.
+     */
+    public record CartDraft(UUID customerId, List<CartItem> items, String couponCode) {
+    }
+
+    public record CartItem(UUID productId, String cycle, Integer quantity, List<OptionDraft> options,
+            UUID parentSubscriptionId) {
+    }
+
+    /** A cart ordered: its pending subscriptions, in the cart's order, and the one invoice that starts them all. */
+    public record Placed(List<Subscription> subscriptions, Invoice invoice) {
     }
 
     public record ChangeDraft(UUID productId, String cycle, Integer quantity, List<OptionDraft> options) {
@@ -229,6 +245,121 @@ public final class SubscriptionService {
     }
 
     /**
+     * Orders a cart in one transaction, all of it or nothing: a pending subscription per item and one invoice with
+     * every item's first period and setup fees, the coupon taken off the items it applies to (one redemption per
+     * subscription, as an order of one would make). Paying the invoice starts every subscription at once
+     * ({@link #onInvoicePaid}). A client user orders for their own customer; staff for any.
+     */
+    public Mono<Placed> placeOrder(Principal actor, CartDraft draft) {
+        FieldErrors errors = new FieldErrors();
+        UUID customerId = actor.kind() == UserKind.CLIENT ? actor.customerId() : draft.customerId();
+        if (customerId == null) {
+            errors.add("customerId", "is required");
+        } else if (actor.kind() == UserKind.CLIENT && draft.customerId() != null
+                && !draft.customerId().equals(actor.customerId())) {
+            errors.add("customerId", "a client user orders for their own customer");
+        }
+        List<CartItem> items = draft.items() == null ? List.of() : draft.items();
+        if (items.isEmpty() || items.size() > MAX_CART_ITEMS) {
+            errors.add("items", "from 1 to " + MAX_CART_ITEMS + " products");
+        }
+        List<BillingCycle> cycles = new ArrayList<>();
+        List<Integer> quantities = new ArrayList<>();
+        List<List<SelectedOption>> options = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            CartItem item = items.get(i);
+            FieldErrors itemErrors = new FieldErrors();
+            if (item == null || item.productId() == null) {
+                itemErrors.add("productId", "is required");
+            }
+            cycles.add(item == null ? null : itemErrors.check("cycle", () -> recurring(item.cycle())));
+            quantities.add(quantity(item == null ? null : item.quantity(), itemErrors));
+            options.add(options(item == null ? null : item.options(), itemErrors));
+            errors.addAll("items[" + i + "].", itemErrors);
+        }
+        if (!errors.isEmpty()) {
+            return Mono.error(errors.toException(INVALID, "The order has invalid fields."));
+        }
+        TenantId tenant = actor.tenant();
+        Actor who = Actors.of(actor);
+        Instant now = clock.instant();
+        String code = draft.couponCode() == null || draft.couponCode().isBlank() ? null : draft.couponCode().strip();
+        return unitOfWork.inTransaction(() -> Flux.fromIterable(items)
+                // Parents first, then the customer: the order in which the billing run locks them too.
+                .concatMap(item -> item.parentSubscriptionId() == null ? Mono.just(java.util.Optional.<Subscription>empty())
+                        : subscriptions.lockShared(tenant, item.parentSubscriptionId()).map(java.util.Optional::of)
+                                .defaultIfEmpty(java.util.Optional.empty()))
+                .collectList()
+                .flatMap(parents -> customers.lockedForBilling(actor, customerId).flatMap(customer -> Flux
+                        .range(0, items.size())
+                        .concatMap(i -> cartLine(who, customer, items.get(i), "items[" + i + "].", parents.get(i),
+                                cycles.get(i), quantities.get(i), options.get(i), code, now))
+                        .collectList()
+                        .flatMap(lines -> code != null && lines.stream().allMatch(line -> line.coupon() == null)
+                                ? Mono.error(invalid("couponCode", "applies to none of the products ordered"))
+                                : cartInvoice(who, customer, lines, now)))));
+    }
+
+    /** One item of a cart: its pending subscription, the lines of its first invoice, and its coupon if it takes it. */
+    private record CartLine(Subscription pending, List<InvoiceLine.Draft> lines, Period first, Redemption coupon) {
+    }
+
+    private Mono<CartLine> cartLine(Actor who, Customer customer, CartItem item, String field,
+            java.util.Optional<Subscription> parent, BillingCycle cycle, int quantity, List<SelectedOption> options,
+            String code, Instant now) {
+        TenantId tenant = customer.tenant();
+        return product(tenant, item.productId(), field + "productId")
+                .flatMap(product -> attachable(item.parentSubscriptionId(), parent, customer, product)
+                        .then(Mono.defer(() -> {
+                            PlanCharges charges;
+                            Subscription pending;
+                            try {
+                                requireOrderable(customer, product);
+                                charges = plan(product, cycle, customer, quantity, options);
+                                pending = Subscription.addonPending(ids.newId(), tenant, customer.id(), product.id(),
+                                        item.parentSubscriptionId(), cycle, customer.currency(), quantity,
+                                        PlanCharges.resolvedOptions(product, options), now);
+                            } catch (DomainException e) {
+                                return Mono.error(e);
+                            }
+                            Mono<Boolean> stock = product.stockLimit() == null ? Mono.just(true)
+                                    : catalog.takeStock(tenant, product.id());
+                            Period first = BillingPeriods.period(now, cycle, 0);
+                            return stock.flatMap(taken -> taken ? Mono.just(pending) : Mono.error(new DomainException(
+                                            NOT_ORDERABLE, product.name() + " is sold out.")))
+                                    .flatMap(subscriptions::insert)
+                                    .flatMap(created -> changed(who, Change.CREATED, created, null))
+                                    .flatMap(created -> (code == null ? Mono.just(false)
+                                                    : coupons.appliesInTransaction(tenant, code, product.id()))
+                                            .flatMap(applies -> applies ? redeem(code, customer, product, created, now)
+                                                    : Mono.just(java.util.Optional.<Redemption>empty()))
+                                            .map(coupon -> new CartLine(created, discounted(lines(product, created,
+                                                    charges, first, true), coupon.orElse(null)), first,
+                                                    coupon.orElse(null))));
+                        })));
+    }
+
+    private Mono<Placed> cartInvoice(Actor who, Customer customer, List<CartLine> cart, Instant now) {
+        TenantId tenant = customer.tenant();
+        List<InvoiceLine.Draft> lines = cart.stream().flatMap(line -> line.lines().stream()).toList();
+        String coupon = cart.stream().map(CartLine::coupon).filter(java.util.Objects::nonNull).findFirst()
+                .map(redemption -> ", coupon " + redemption.coupon().code()).orElse("");
+        String memo = (cart.size() == 1 ? "Subscription " : "Subscriptions ") + cart.stream()
+                .map(line -> line.pending().id().toString()).collect(java.util.stream.Collectors.joining(", "))
+                + coupon;
+        return invoices.issueInTransaction(tenant, who, customer, ids.newId(), lines, now, memo)
+                .flatMap(invoice -> Flux.fromIterable(cart)
+                        .concatMap(line -> countCycle(line.coupon(), invoice)
+                                .then(subscriptions.recordBilled(tenant, new BilledPeriod(line.pending().id(),
+                                        line.first(), invoice.id(), Subscriptions.BillingKind.FIRST)))
+                                .then(invoice.status() == InvoiceStatus.PAID
+                                        ? activate(who, line.pending(), line.first().start(), Duration.ZERO)
+                                        : Mono.just(line.pending())))
+                        .collectList()
+                        .map(started -> new Placed(started, invoice)));
+    }
+
+    /**
      * Whether the product may be ordered with (or without) this parent: an add-on product needs a live subscription
      * of the same customer whose product offers it, and only add-ons have parents.
      */
@@ -310,13 +441,13 @@ public final class SubscriptionService {
     }
 
     /**
-     * An invoice was paid: the pending subscription it was the first invoice of starts, as of the start of the period
+     * An invoice was paid: the pending subscriptions it was the first invoice of (one, or a cart's) start, as of the start of the period
      * it billed. Idempotent: anything else (a renewal, an already active subscription) changes nothing.
      */
     public Mono<Void> onInvoicePaid(EventEnvelope event) {
         TenantId tenant = new TenantId(event.tenantId());
         return subscriptions.findPendingByFirstInvoice(tenant, event.aggregateId())
-                .flatMap(pending -> subscriptions.billedPeriods(tenant, pending.id()).next()
+                .concatMap(pending -> subscriptions.billedPeriods(tenant, pending.id()).next()
                         .flatMap(first -> activate(Actor.system("billing"), pending, first.period().start(), Duration.ZERO)))
                 .then();
     }

@@ -201,13 +201,13 @@ public final class R2dbcSubscriptions implements Subscriptions {
     }
 
     @Override
-    public Mono<Subscription> findPendingByFirstInvoice(TenantId tenant, UUID invoiceId) {
+    public Flux<Subscription> findPendingByFirstInvoice(TenantId tenant, UUID invoiceId) {
         return database.sql("SELECT " + COLUMNS + """
                          FROM subscription WHERE tenant_id = :tenant AND status = 'pending' AND id IN (
                             SELECT subscription_id FROM subscription_period_invoice
                             WHERE tenant_id = :tenant AND invoice_id = :invoice AND kind = 'first')
                         """)
-                .bind("tenant", tenant.value()).bind("invoice", invoiceId).map(this::toSubscription).one();
+                .bind("tenant", tenant.value()).bind("invoice", invoiceId).map(this::toSubscription).all();
     }
 
     @Override

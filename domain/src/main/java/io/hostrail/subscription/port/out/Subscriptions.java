@@ -67,7 +67,7 @@ public interface Subscriptions {
     Mono<Instant> billedThrough(TenantId tenant, UUID subscriptionId);
 
     /** The pending subscription whose first invoice this is, if any. */
-    Mono<Subscription> findPendingByFirstInvoice(TenantId tenant, UUID invoiceId);
+    Flux<Subscription> findPendingByFirstInvoice(TenantId tenant, UUID invoiceId);
 
     Flux<BilledPeriod> billedPeriods(TenantId tenant, UUID subscriptionId);
 

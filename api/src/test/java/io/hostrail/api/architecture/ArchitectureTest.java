@@ -83,13 +83,15 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importMainCode() {
-        // Sibling modules arrive as classes directories or as hostrail-*.jar, depending on the Maven phase.
+        // Sibling modules arrive as classes directories or as hostrail-*.jar, depending on the Maven phase; a module's
+        // test-jar (web-client's fake providers, hostrail-*-tests.jar) holds tests, which DO_NOT_INCLUDE_TESTS only
+        // recognizes as directories.
         Pattern hostrailJar = Pattern.compile(".*/hostrail-[^/]*\\.jar.*");
+        Pattern testJar = Pattern.compile(".*/hostrail-[^/]*-tests\\.jar.*");
         mainCode = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                // The web-client test-jar (fake providers for the api tests) is test code too.
-                .withImportOption(location -> !location.isJar()
-                        || location.matches(hostrailJar) && !location.contains("-tests.jar"))
+                .withImportOption(location -> !location.isJar() || location.matches(hostrailJar))
+                .withImportOption(location -> !location.matches(testJar))
                 .importPackages("io.hostrail");
     }
 
@@ -99,6 +101,9 @@ class ArchitectureTest {
         assertThat(mainCode.contain("io.hostrail.adapters.kafka.OutboxRelay")).as("adapters").isTrue();
         assertThat(mainCode.contain("io.hostrail.api.HostrailApplication")).as("api").isTrue();
         assertThat(mainCode.contain("io.hostrail.infra.embedded.EmbeddedStack")).as("infra").isTrue();
+        assertThat(mainCode.contain("io.hostrail.webclient.stripe.StripeApi")).as("web-client").isTrue();
+        assertThat(mainCode.contain("io.hostrail.webclient.stripe.FakeStripeServer")).as("web-client's test-jar")
+                .isFalse();
     }
 
     @Test

@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.hostrail.api.support.FakeProviders;
 import io.hostrail.api.support.HostrailIntegrationTest;
 import io.hostrail.api.support.LargeResponses;
 import io.hostrail.identity.service.TenantBootstrap;
@@ -89,7 +90,8 @@ class TenantIsolationIT {
      */
     private final Map<String, Function<Tenant, String>> setUps = Map.of("/api/v1/credit-notes", this::creditNoteOf,
             "/api/v1/payments", this::paymentOf, "/api/v1/webhook-events", this::webhookEventOf,
-            "/api/v1/payment-attempts", this::paymentAttemptOf);
+            "/api/v1/payment-attempts", this::paymentAttemptOf,
+            "/api/v1/customers/{id}/payment-methods", this::savedPaymentMethodOf);
 
     private record Tenant(String slug, String ownerEmail, String token, String tenantId, String ownerUserId) {
     }
@@ -366,6 +368,26 @@ class TenantIsolationIT {
                 + "/checkout", Map.of(), Map.of(), NODES.objectNode().put("provider", "stripe"));
         assertThat(checkout.status()).as("tenant A's checkout: %s", checkout.body()).isEqualTo(201);
         return json(checkout.body()).path("attempt").path("id").asString();
+    }
+
+    /**
+     * A card saved for tenant A's customer: Stripe connected, a set-up started, confirmed at the fake Stripe as Stripe.js
+     * would, and synced.
+     */
+    private String savedPaymentMethodOf(Tenant owner) {
+        String customer = victim(owner, "/api/v1/customers", "/api/v1/customers", "id").id();
+        ObjectNode keys = NODES.objectNode().put("secretKey", "sk_test_51Isolation0123456789abcdef")
+                .put("publishableKey", "pk_test_51Isolation0123456789abcdef");
+        Response connected = call(owner, HttpMethod.PUT, "/api/v1/settings/payment-providers/stripe", Map.of(),
+                Map.of(), keys);
+        assertThat(connected.status()).as("tenant A's Stripe account: %s", connected.body()).isEqualTo(200);
+        String methods = "/api/v1/customers/" + customer + "/payment-methods";
+        Response setup = call(owner, HttpMethod.POST, methods + "/setups", Map.of(), Map.of(), null);
+        assertThat(setup.status()).as("tenant A's card set-up: %s", setup.body()).isEqualTo(201);
+        FakeProviders.stripe().confirmSetup(json(setup.body()).path("clientSecret").asString(), "pm_card_visa");
+        Response synced = call(owner, HttpMethod.POST, methods + "/sync", Map.of(), Map.of(), null);
+        assertThat(synced.status()).as("tenant A's card sync: %s", synced.body()).isEqualTo(200);
+        return json(synced.body()).path("items").path(0).path("id").asString();
     }
 
     /** A Stripe delivery to tenant A's endpoint, signed with the secret tenant A set. */

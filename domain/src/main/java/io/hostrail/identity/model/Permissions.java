@@ -29,6 +29,9 @@ public final class Permissions {
     public static final Permission PAYMENT_READ = Permission.of("payment:read");
     public static final Permission PAYMENT_WRITE = Permission.of("payment:write");
     public static final Permission PAYMENT_REFUND = Permission.of("payment:refund");
+    /** Customers' saved cards: listing them, and saving, choosing the default and removing. */
+    public static final Permission PAYMENT_METHOD_READ = Permission.of("payment_method:read");
+    public static final Permission PAYMENT_METHOD_WRITE = Permission.of("payment_method:write");
     public static final Permission PROVISIONING_READ = Permission.of("provisioning:read");
     public static final Permission PROVISIONING_WRITE = Permission.of("provisioning:write");
     public static final Permission DOMAIN_READ = Permission.of("domain:read");
@@ -41,17 +44,17 @@ public final class Permissions {
             USER_READ, USER_WRITE, ROLE_READ, ROLE_WRITE, API_KEY_READ, API_KEY_WRITE, AUDIT_READ,
             SETTINGS_READ, SETTINGS_WRITE, CUSTOMER_READ, CUSTOMER_WRITE, PRODUCT_READ, PRODUCT_WRITE,
             SUBSCRIPTION_READ, SUBSCRIPTION_WRITE, INVOICE_READ, INVOICE_WRITE, PAYMENT_READ, PAYMENT_WRITE,
-            PAYMENT_REFUND, PROVISIONING_READ, PROVISIONING_WRITE, DOMAIN_READ, DOMAIN_WRITE, TICKET_READ,
+            PAYMENT_REFUND, PAYMENT_METHOD_READ, PAYMENT_METHOD_WRITE, PROVISIONING_READ, PROVISIONING_WRITE, DOMAIN_READ, DOMAIN_WRITE, TICKET_READ,
             TICKET_WRITE, REPORT_READ)));
 
     /**
      * What a client user (a customer's own login) may do. Every service a client principal reaches must also scope what
      * it returns to {@code principal.customerId()}: these permissions say "of their own"; {@code product:read} is the
-     * storefront, the products on sale.
+     * storefront, the products on sale; {@code payment_method:write} lets a customer save and remove its own cards.
      */
     public static final Set<Permission> CLIENT_PORTAL = Collections.unmodifiableSet(new TreeSet<>(Set.of(
-            CUSTOMER_READ, PRODUCT_READ, SUBSCRIPTION_READ, INVOICE_READ, PAYMENT_READ, DOMAIN_READ, TICKET_READ,
-            TICKET_WRITE)));
+            CUSTOMER_READ, PRODUCT_READ, SUBSCRIPTION_READ, INVOICE_READ, PAYMENT_READ, PAYMENT_METHOD_READ,
+            PAYMENT_METHOD_WRITE, DOMAIN_READ, TICKET_READ, TICKET_WRITE)));
 
     private Permissions() {
     }

@@ -89,7 +89,8 @@ public final class PaymentAttemptService {
     private final Clock clock;
 
     public PaymentAttemptService(PaymentAttempts attempts, PaymentProviderService providers,
-            DefaultPaymentMethods defaultMethods, PaymentService payments, InvoiceService invoices, UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids,
+            DefaultPaymentMethods defaultMethods, PaymentService payments, InvoiceService invoices,
+            UnitOfWork unitOfWork, DomainEvents events, AuditTrail audit, IdGenerator ids,
             Clock clock) {
         this.attempts = attempts;
         this.providers = providers;
@@ -211,8 +212,8 @@ public final class PaymentAttemptService {
         }
         TenantId tenant = actor.tenant();
         return invoices.get(actor, invoiceId)
-                .flatMap(invoice -> requirePayable(invoice).then(unitOfWork.inTransaction(() -> defaultMethods
-                        .of(tenant, invoice.customerId()))))
+                .flatMap(invoice -> requirePayable(invoice).then(defaultMethods.defaultMethod(tenant,
+                        invoice.customerId())))
                 .switchIfEmpty(Mono.error(() -> new DomainException(NO_SAVED_METHOD, "The invoice's customer has no "
                         + "saved payment method to charge.")))
                 .flatMap(method -> chargeSaved(tenant, Actors.of(actor), invoiceId, ids.newId(), method));
@@ -227,7 +228,7 @@ public final class PaymentAttemptService {
         TenantId tenant = new TenantId(event.tenantId());
         UUID attemptId = UUID.fromString(String.valueOf(event.data().get("attemptId")));
         UUID customerId = UUID.fromString(String.valueOf(event.data().get("customerId")));
-        return TenantContext.within(tenant, unitOfWork.inTransaction(() -> defaultMethods.of(tenant, customerId)))
+        return defaultMethods.defaultMethod(tenant, customerId)
                 .flatMap(method -> chargeSaved(tenant, Actor.system("dunning"), event.aggregateId(), attemptId,
                         method))
                 .onErrorResume(DomainException.class, e -> e.code().equals(IN_PROGRESS)

@@ -24,7 +24,8 @@ class BuiltInRoleTest {
 
     @Test
     void eachRoleDoesItsJob() {
-        assertThat(BuiltInRole.BILLING.permissions()).contains(Permissions.INVOICE_WRITE, Permissions.PAYMENT_REFUND)
+        assertThat(BuiltInRole.BILLING.permissions()).contains(Permissions.INVOICE_WRITE, Permissions.PAYMENT_REFUND,
+                        Permissions.PAYMENT_METHOD_WRITE)
                 .doesNotContain(Permissions.PROVISIONING_WRITE);
         assertThat(BuiltInRole.SUPPORT.permissions()).contains(Permissions.TICKET_WRITE, Permissions.INVOICE_READ)
                 .doesNotContain(Permissions.INVOICE_WRITE);

@@ -44,12 +44,22 @@ public final class FakeStripeServer implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Map<String, FakeReply> answered = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> intents = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> customers = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> setupIntents = new ConcurrentHashMap<>();
+    /** Every PaymentMethod made, in the order made; {@code customer} says whom it is attached to, null once detached. */
+    private final List<ObjectNode> paymentMethods = new CopyOnWriteArrayList<>();
     private final List<ObjectNode> events = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final Sinks.Many<RecordedRequest> arrivals = Sinks.many().replay().all();
     private final DisposableServer server;
 
     public FakeStripeServer() {
+        // The fixtures' customer and its card, as an account's first objects: listing that customer's cards finds it.
+        ObjectNode fixtureCustomer = (ObjectNode) FIXTURES.get("customer").deepCopy();
+        customers.put(fixtureCustomer.get("id").asString(), fixtureCustomer);
+        ObjectNode fixtureCard = (ObjectNode) FIXTURES.get("payment_method").deepCopy();
+        fixtureCard.put("customer", fixtureCustomer.get("id").asString());
+        paymentMethods.add(fixtureCard);
         server = HttpServer.create().host("127.0.0.1").port(0)
                 .handle(this::handle)
                 .bindNow();
@@ -118,6 +128,51 @@ public final class FakeStripeServer implements AutoCloseable {
         intents.get(id).put("status", status);
     }
 
+    /**
+     * Completes a SetupIntent as the payer's browser does with Stripe.js ({@code confirmCardSetup}, which posts to
+     * {@code /v1/setup_intents/{id}/confirm} with the publishable key): a new PaymentMethod is made from one of Stripe's
+     * test cards ({@code pm_card_visa}, {@code pm_card_mastercard}, {@code pm_card_amex}) and attached to the
+     * SetupIntent's customer, and the SetupIntent has succeeded. Answers the new PaymentMethod's id.
+     */
+    public String confirmSetup(String clientSecret, String testCard) {
+        ObjectNode setup = setupIntents.values().stream()
+                .filter(intent -> intent.get("client_secret").asString().equals(clientSecret)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no SetupIntent has client secret " + clientSecret));
+        ObjectNode method = fixture("payment_method", "pm_");
+        ObjectNode card = (ObjectNode) method.get("card");
+        String[] brandAndLast4 = switch (testCard) {
+            case "pm_card_visa" -> new String[] {"visa", "4242"};
+            case "pm_card_mastercard" -> new String[] {"mastercard", "4444"};
+            case "pm_card_amex" -> new String[] {"amex", "8431"};
+            default -> throw new IllegalArgumentException("not a Stripe test card this fake knows: " + testCard);
+        };
+        card.put("brand", brandAndLast4[0]);
+        card.put("display_brand", brandAndLast4[0]);
+        card.put("last4", brandAndLast4[1]);
+        card.put("exp_month", 12);
+        card.put("exp_year", 2034);
+        method.put("customer", setup.get("customer").asString());
+        method.put("created", 1_770_000_000L + ids.get());
+        method.putObject("metadata");
+        paymentMethods.add(method);
+        setup.put("payment_method", method.get("id").asString());
+        setup.put("status", "succeeded");
+        setup.putNull("next_action");
+        return method.get("id").asString();
+    }
+
+    /** The customers made under {@code metadata[key]=value}, however many requests asked for one. */
+    public List<String> customersWithMetadata(String key, String value) {
+        return customers.values().stream().filter(customer -> value.equals(customer.path("metadata").path(key).asString()))
+                .map(customer -> customer.get("id").asString()).toList();
+    }
+
+    /** The ids of the PaymentMethods attached to the customer, newest first. */
+    public List<String> attachedTo(String customer) {
+        return paymentMethods.reversed().stream().filter(method -> customer.equals(method.path("customer").asString()))
+                .map(method -> method.get("id").asString()).toList();
+    }
+
     /** Adds an event to the account's log, newest last, as {@code GET /v1/events} will list it (newest first). */
     public void addEvent(String type, long created) {
         ObjectNode event = (ObjectNode) FIXTURES.get("event").deepCopy();
@@ -148,23 +203,46 @@ public final class FakeStripeServer implements AutoCloseable {
             customer.put("email", form.get("email"));
             customer.put("name", form.get("name"));
             metadata(customer, form);
+            customers.put(customer.get("id").asString(), customer);
             return ok(customer);
         }
         if (request.method().equals("POST") && path.equals("/v1/setup_intents")) {
+            if (form.get("customer") != null && !customers.containsKey(form.get("customer"))) {
+                return missing("customer", "customer");
+            }
             ObjectNode setup = fixture("setup_intent", "seti_");
             setup.put("client_secret", setup.get("id").asString() + "_secret_" + ids.incrementAndGet());
             setup.put("customer", form.get("customer"));
             setup.putNull("last_setup_error");
+            metadata(setup, form);
+            setupIntents.put(setup.get("id").asString(), setup);
             return ok(setup);
         }
         if (request.method().equals("GET") && path.startsWith("/v1/customers/") && path.endsWith("/payment_methods")) {
-            ObjectNode method = (ObjectNode) FIXTURES.get("payment_method").deepCopy();
-            method.put("customer", path.split("/")[3]);
-            return ok(list(List.of(method), false, path));
+            String customer = path.split("/")[3];
+            if (!customers.containsKey(customer)) {
+                return missing("customer", null);
+            }
+            String type = request.queryParam("type");
+            int limit = request.queryParam("limit") == null ? 10 : Integer.parseInt(request.queryParam("limit"));
+            List<ObjectNode> attached = paymentMethods.reversed().stream()
+                    .filter(method -> customer.equals(method.path("customer").asString()))
+                    .filter(method -> type == null || type.equals(method.get("type").asString()))
+                    .toList();
+            return ok(list(attached.subList(0, Math.min(limit, attached.size())), attached.size() > limit, path));
         }
         if (request.method().equals("POST") && path.startsWith("/v1/payment_methods/") && path.endsWith("/detach")) {
-            ObjectNode method = (ObjectNode) FIXTURES.get("payment_method").deepCopy();
-            method.put("id", path.split("/")[3]);
+            String id = path.split("/")[3];
+            ObjectNode method = paymentMethods.stream().filter(m -> m.get("id").asString().equals(id)).findFirst()
+                    .orElse(null);
+            if (method == null) {
+                return missing("payment_method", null);
+            }
+            if (method.path("customer").isNull() || method.path("customer").isMissingNode()) {
+                return FakeReply.json(400, """
+                        {"error":{"type":"invalid_request_error","message":"The payment method you provided is not \
+                        attached to a customer so detachment is impossible."}}""");
+            }
             method.putNull("customer");
             return ok(method);
         }
@@ -304,9 +382,13 @@ public final class FakeStripeServer implements AutoCloseable {
     }
 
     private static FakeReply missing(String what) {
+        return missing(what, null);
+    }
+
+    private static FakeReply missing(String what, String param) {
         return FakeReply.json(404, """
-                {"error":{"type":"invalid_request_error","code":"resource_missing","message":"No such %s"}}"""
-                .formatted(what));
+                {"error":{"type":"invalid_request_error","code":"resource_missing","message":"No such %s"%s}}"""
+                .formatted(what, param == null ? "" : ",\"param\":\"" + param + "\""));
     }
 
     private static JsonNode fixtures() {

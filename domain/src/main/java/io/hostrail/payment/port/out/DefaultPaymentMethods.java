@@ -9,5 +9,5 @@ import reactor.core.publisher.Mono;
 public interface DefaultPaymentMethods {
 
     /** The customer's default saved method; empty when they have none. */
-    Mono<ChargeableMethod> of(TenantId tenant, UUID customerId);
+    Mono<ChargeableMethod> defaultMethod(TenantId tenant, UUID customerId);
 }

@@ -214,7 +214,7 @@ class DunningIT {
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("version");
         get("/api/v1/settings/dunning").expectStatus().isOk().expectBody()
                 .jsonPath("$.reminderOffsets").isEqualTo(List.of(-3, 0, 3))
-                .jsonPath("$.retryDays").isEqualTo(List.of(1, 3))
+                .jsonPath("$.retryDays").isEqualTo(List.of())
                 .jsonPath("$.suspendAfterDays").isEqualTo(5)
                 .jsonPath("$.terminateAfterDays").isEqualTo(10)
                 .jsonPath("$.version").isEqualTo(1);
@@ -253,7 +253,8 @@ class DunningIT {
     private static Map<String, Object> policy(List<Integer> reminders, Integer suspend, Integer terminate, long version) {
         Map<String, Object> body = new HashMap<>();
         body.put("reminderOffsets", reminders);
-        body.put("retryDays", List.of(1, 3));
+        // Retries charge saved cards (OffSessionChargeIT); these tests count reminders and actions.
+        body.put("retryDays", List.of());
         body.put("suspendAfterDays", suspend);
         body.put("terminateAfterDays", terminate);
         body.put("version", version);

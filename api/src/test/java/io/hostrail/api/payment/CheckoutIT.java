@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -98,7 +99,10 @@ class CheckoutIT {
                 .jsonPath("$.applied").isEqualTo("10.00");
         session.get("/api/v1/invoices/" + invoice).expectBody().jsonPath("$.status").isEqualTo("paid");
         String subscription = (String) ((Map<?, ?>) ordered.get("subscription")).get("id");
-        session.get("/api/v1/subscriptions/" + subscription).expectBody().jsonPath("$.status").isEqualTo("active");
+        // Started by the invoice.paid consumer, on whichever instance takes the event.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                "active".equals(session.get("/api/v1/subscriptions/" + subscription).expectBody(Map.class)
+                        .returnResult().getResponseBody().get("status")));
 
         session.post("/api/v1/payment-attempts/" + attemptId + "/complete", Map.of()).expectStatus().isOk()
                 .expectBody().jsonPath("$.paymentId").isEqualTo(payment);
@@ -188,9 +192,10 @@ class CheckoutIT {
             session.sql("""
                     INSERT INTO payment_attempt (id, tenant_id, invoice_id, customer_id, provider, purpose, currency,
                         amount_minor, payment_method_reference, status, next_check_at, created_at, updated_at)
-                    VALUES ('%s', '%s', '%s', '%s', 'stripe', 'off_session', 'EUR', 1000, 'pm_card_visa', 'started',
+                    VALUES ('%s', '%s', '%s', '%s', 'stripe', '%s', 'EUR', 1000, %s, 'started',
                         now() + interval '2 minutes', now(), now())
-                    """.formatted(attempt, session.tenantId(), invoice, acme));
+                    """.formatted(attempt, session.tenantId(), invoice, acme,
+                    attempt == charged ? "off_session" : "checkout", attempt == charged ? "'pm_card_visa'" : "NULL"));
         }
         stripeCharge(charged, invoice, 1000);
         TenantId tenant = new TenantId(UUID.fromString(session.tenantId()));

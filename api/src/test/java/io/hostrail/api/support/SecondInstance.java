@@ -22,10 +22,11 @@ public final class SecondInstance {
         if (context == null) {
             context = new SpringApplicationBuilder(HostrailApplication.class)
                     .profiles("test")
-                    .properties("server.port=0", "hostrail.instance-id=test-b")
+                    .properties("hostrail.instance-id=test-b")
                     .initializers(new EmbeddedStackInitializer(), new FakeVies.Initializer(), new FakeProviders.Initializer(),
                             new ShiftedClock.Initializer())
-                    .run();
+                    // An argument, not a default property: application.yaml sets server.port, and defaults rank below it.
+                    .run("--server.port=0");
             Runtime.getRuntime().addShutdownHook(new Thread(context::close, "second-instance-shutdown"));
         }
         String port = context.getEnvironment().getRequiredProperty("local.server.port");

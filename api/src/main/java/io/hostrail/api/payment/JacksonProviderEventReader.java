@@ -5,6 +5,8 @@ import io.hostrail.payment.model.ProviderEvent;
 import io.hostrail.payment.port.out.ProviderEventReader;
 import io.hostrail.shared.model.Money;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import tools.jackson.core.JacksonException;
@@ -19,7 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 public final class JacksonProviderEventReader implements ProviderEventReader {
 
     private static final java.util.Set<String> ACTED_ON = java.util.Set.of("payment_intent.succeeded",
-            "payment_intent.processing", "payment_intent.payment_failed", "charge.dispute.created");
+            "payment_intent.processing", "payment_intent.payment_failed", "charge.dispute.created",
+            "charge.refunded", "refund.created", "refund.updated");
+    /** A refund in these states gave money back, or is committed to (as a refund through the API is recorded). */
+    private static final java.util.Set<String> REFUND_MADE = java.util.Set.of("succeeded", "pending");
 
     private final JsonMapper json;
 
@@ -69,9 +74,28 @@ public final class JacksonProviderEventReader implements ProviderEventReader {
             }
             case "charge.dispute.created" -> new ProviderEvent.DisputeOpened(eventId, required(object, "payment_intent"),
                     money(object, "amount"), text(object, "reason"));
+            // A Refund object; refund.updated repeats it as its status moves, and the reference keeps it recorded once.
+            case "refund.created", "refund.updated" -> new ProviderEvent.Refunded(eventId,
+                    required(object, "payment_intent"), refunds(List.of(object)));
+            // A Charge; refunds.data lists its refunds only on API versions before 2022-11-15 (later ones send the
+            // refund.* events, which are read above).
+            case "charge.refunded" -> new ProviderEvent.Refunded(eventId, required(object, "payment_intent"),
+                    refunds(object.path("refunds").path("data").values()));
             // ACTED_ON lists the cases above.
             default -> new ProviderEvent.Unhandled(eventId, identity.type());
         };
+    }
+
+    private static List<ProviderEvent.Refund> refunds(Iterable<JsonNode> refunds) {
+        List<ProviderEvent.Refund> made = new ArrayList<>();
+        for (JsonNode refund : refunds) {
+            if (REFUND_MADE.contains(String.valueOf(text(refund, "status")))) {
+                made.add(new ProviderEvent.Refund(required(refund, "id"), money(refund, "amount"),
+                        text(refund, "reason") == null ? null : "Refunded at Stripe: " + text(refund, "reason"),
+                        uuid(text(refund.path("metadata"), "hostrail_refund_id"))));
+            }
+        }
+        return made;
     }
 
     private JsonNode tree(String payload) {
@@ -87,7 +111,10 @@ public final class JacksonProviderEventReader implements ProviderEventReader {
     }
 
     private static UUID invoiceId(JsonNode object) {
-        String value = text(object.path("metadata"), "invoice_id");
+        return uuid(text(object.path("metadata"), "invoice_id"));
+    }
+
+    private static UUID uuid(String value) {
         if (value == null) {
             return null;
         }

@@ -135,6 +135,89 @@ class ProviderRefundIT {
         assertNothingRefunded(payment);
     }
 
+    @Test
+    @DisplayName("the webhook of a refund made through the API changes nothing; one made in Stripe's dashboard is recorded once")
+    void refundWebhooks() {
+        String payment = paidByStripe(invoice(), "pm_card_visa");
+        String intent = reference(payment);
+        Map<?, ?> ours = (Map<?, ?>) session.created("/api/v1/payments/" + payment + "/refunds",
+                Map.of("amount", "4.00", "reason", "Downtime")).get("refund");
+        String re = (String) ours.get("reference");
+
+        deliver(session, SECRET, "evt_rc_ours", "refund.created", refund(re, 400, intent, "succeeded",
+                (String) ours.get("id"))).expectStatus().isOk();
+        // Refunded in Stripe's dashboard: reported by refund.created and, on older API versions, by charge.refunded
+        // listing every refund of the charge; delivered twice too.
+        deliver(session, SECRET, "evt_cr", "charge.refunded", """
+                {"id": "ch_1", "object": "charge", "amount": 1000, "amount_refunded": 700, "currency": "eur",
+                 "payment_intent": "%s", "refunded": false,
+                 "refunds": {"object": "list", "data": [%s, %s], "has_more": false}}"""
+                .formatted(intent, refund("re_dash_1", 300, intent, "succeeded", null),
+                        refund(re, 400, intent, "succeeded", (String) ours.get("id")))).expectStatus().isOk();
+        deliver(session, SECRET, "evt_rc_dash", "refund.created", refund("re_dash_1", 300, intent, "succeeded", null))
+                .expectStatus().isOk();
+        deliver(session, SECRET, "evt_rc_dash", "refund.created", refund("re_dash_1", 300, intent, "succeeded", null))
+                .expectStatus().isOk().expectBody().jsonPath("$.duplicate").isEqualTo(true);
+        deliver(session, SECRET, "evt_rf_failed", "refund.updated", refund("re_failed", 100, intent, "failed", null))
+                .expectStatus().isOk();
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(session.count(
+                "SELECT count(*) AS n FROM webhook_event WHERE status = 'received'")).isZero());
+        session.get("/api/v1/payments/" + payment + "/refunds").expectBody().jsonPath("$.length()").isEqualTo(2)
+                .jsonPath("$[0].reference").isEqualTo(re).jsonPath("$[0].reason").isEqualTo("Downtime")
+                .jsonPath("$[1].reference").isEqualTo("re_dash_1").jsonPath("$[1].amount").isEqualTo("3.00");
+        session.get("/api/v1/payments/" + payment).expectBody().jsonPath("$.refunded").isEqualTo("7.00");
+        assertThat(session.events(payment)).containsExactly("payment.received", "payment.refunded",
+                "payment.refunded");
+        assertThat(session.count("SELECT count(*) AS n FROM webhook_event WHERE status = 'processed'")).isEqualTo(5);
+        session.get("/api/v1/webhook-events?type=refund.created").expectBody()
+                .jsonPath("$.items[0].outcome").value(outcome -> assertThat((String) outcome)
+                        .contains("recorded already"));
+        session.get("/api/v1/ledger/trial-balance").expectBody().jsonPath("$.balanced").isEqualTo(true);
+    }
+
+    @Test
+    @DisplayName("a refund made at Stripe beyond the customer's credit is recorded anyway and leaves the customer owing")
+    void refundBeyondCredit() {
+        String invoice = invoice();
+        String payment = paidByStripe(invoice, "pm_card_visa");
+        // The paid invoice credited in full, and that credit spent at once on the next invoice.
+        session.created("/api/v1/invoices/" + invoice + "/credit-notes", Map.of("reason", "Goodwill",
+                "lines", List.of(Map.of("description", "Goodwill", "amount", "10.00"))));
+        session.get("/api/v1/invoices/" + invoice()).expectBody().jsonPath("$.amountDue").isEqualTo("0.00");
+        // Staff are held to the credit, before Stripe is asked...
+        int calls = stripe.requests("POST", "/v1/refunds").size();
+        session.post("/api/v1/payments/" + payment + "/refunds", Map.of("amount", "10.00", "reason", "x"))
+                .expectStatus().isEqualTo(409).expectBody().jsonPath("$.code").isEqualTo("payment.credit_short");
+        assertThat(stripe.requests("POST", "/v1/refunds")).hasSize(calls);
+
+        // ...but a refund made in Stripe's dashboard has happened: recorded, and the customer owes it.
+        deliver(session, SECRET, "evt_rc_all", "refund.created", refund("re_dash_all", 1000, reference(payment),
+                "succeeded", null)).expectStatus().isOk();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> session.get("/api/v1/payments/"
+                + payment).expectBody().jsonPath("$.status").isEqualTo("refunded"));
+        session.get("/api/v1/customers/" + acme + "/balance").expectBody().jsonPath("$.credit").isEqualTo("0.00")
+                .jsonPath("$.owed").isEqualTo("10.00").jsonPath("$.due").isEqualTo("0.00");
+        session.get("/api/v1/ledger/trial-balance").expectBody().jsonPath("$.balanced").isEqualTo(true);
+        String audit = session.get("/api/v1/audit?action=payment.refunded").expectBody(String.class).returnResult()
+                .getResponseBody();
+        assertThat(audit).contains("leftOwing");
+        // The next credit the customer gets settles what it owes first, and is not spent on invoices meanwhile.
+        session.grantCredit(acme, "4.00");
+        session.get("/api/v1/customers/" + acme + "/balance").expectBody().jsonPath("$.credit").isEqualTo("0.00")
+                .jsonPath("$.owed").isEqualTo("6.00");
+        session.get("/api/v1/invoices/" + invoice()).expectBody().jsonPath("$.amountDue").isEqualTo("10.00");
+    }
+
+    /** A Stripe Refund object (shape of stripe-fixtures3.json). */
+    static String refund(String id, long amount, String intent, String status, String ourId) {
+        return """
+                {"id": "%s", "object": "refund", "amount": %d, "currency": "eur", "charge": "ch_1",
+                 "payment_intent": "%s", "reason": null, "status": "%s", "metadata": %s}"""
+                .formatted(id, amount, intent, status, ourId == null ? "{}"
+                        : "{\"hostrail_refund_id\": \"" + ourId + "\"}");
+    }
+
     private void assertNothingRefunded(String payment) {
         session.get("/api/v1/payments/" + payment + "/refunds").expectBody().jsonPath("$.length()").isEqualTo(0);
         session.get("/api/v1/payments/" + payment).expectBody().jsonPath("$.refunded").isEqualTo("0.00");

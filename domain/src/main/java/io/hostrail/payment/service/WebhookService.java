@@ -196,6 +196,24 @@ public final class WebhookService {
                                             "payment " + saved.id() + " disputed")))
                     .defaultIfEmpty(outcome(stored, WebhookEvent.Status.FAILED,
                             "no payment " + dispute.reference() + " is recorded"));
+            case ProviderEvent.Refunded refunded -> Flux.fromIterable(refunded.refunds())
+                    .concatMap(refund -> payments.recordProviderRefundInTransaction(tenant, provider,
+                                    stored.provider(), refunded.paymentReference(), new PaymentService.ProviderRefund(
+                                            refund.refundId(), refund.reference(), refund.amount(), refund.reason()
+                                                    == null ? "Refunded at " + stored.provider().wireName()
+                                                    : refund.reason()))
+                            .map(recorded -> "refund " + refund.reference() + (recorded.duplicate()
+                                    ? " was recorded already" : " recorded: " + refund.amount() + " back on payment "
+                                    + recorded.payment().id())))
+                    .collectList()
+                    .map(done -> done.isEmpty() && !refunded.refunds().isEmpty()
+                            ? outcome(stored, WebhookEvent.Status.FAILED, "no payment " + refunded.paymentReference()
+                                    + " is recorded")
+                            : outcome(stored, WebhookEvent.Status.PROCESSED, done.isEmpty()
+                                    ? "it lists no refund that went through" : String.join("; ", done)))
+                    .onErrorResume(DomainException.class, e -> e.code().equals(PaymentService.INVALID)
+                            ? Mono.just(outcome(stored, WebhookEvent.Status.FAILED, e.getMessage()))
+                            : Mono.error(e));
             case ProviderEvent.Unhandled unhandled -> Mono.just(outcome(stored, WebhookEvent.Status.UNHANDLED,
                     unhandled.type() + " is not acted on"));
         };

@@ -41,10 +41,17 @@ public class LedgerController {
             @Schema(example = "Goodwill for the outage on 2 November") @NotBlank @Size(max = 500) String reason) {
     }
 
-    record BalanceResponse(String currency, String credit, String due) {
+    record BalanceResponse(String currency,
+            @Schema(example = "5.00", description = "Credit the customer holds and later invoices use up; never below"
+                    + " zero") String credit,
+            @Schema(example = "0.00", description = "What the customer owes on open invoices") String due,
+            @Schema(example = "0.00", description = "What the customer owes outside any invoice: a refund made at the"
+                    + " provider (in its dashboard, or by the customer's bank) gave back more than the customer's"
+                    + " credit covered. The next credit the customer gets settles it first.") String owed) {
 
         static BalanceResponse of(CustomerBalance balance) {
-            return new BalanceResponse(balance.credit().currencyCode(), text(balance.credit()), text(balance.due()));
+            return new BalanceResponse(balance.credit().currencyCode(), text(balance.available()),
+                    text(balance.due()), text(balance.owed()));
         }
     }
 

@@ -24,7 +24,14 @@ public class OpenApiConfiguration {
                         .addSecuritySchemes("stripeSignature", new io.swagger.v3.oas.models.security.SecurityScheme()
                                 .type(io.swagger.v3.oas.models.security.SecurityScheme.Type.APIKEY)
                                 .in(io.swagger.v3.oas.models.security.SecurityScheme.In.HEADER).name("Stripe-Signature")
-                                .description("Stripe's signature of the raw body under the tenant's webhook secret.")))
+                                .description("Stripe's signature of the raw body under the tenant's webhook secret."))
+                        .addSecuritySchemes("paypalSignature", new io.swagger.v3.oas.models.security.SecurityScheme()
+                                .type(io.swagger.v3.oas.models.security.SecurityScheme.Type.APIKEY)
+                                .in(io.swagger.v3.oas.models.security.SecurityScheme.In.HEADER)
+                                .name("PAYPAL-TRANSMISSION-SIG")
+                                .description("PayPal's signature of the delivery, with PAYPAL-TRANSMISSION-ID, "
+                                        + "PAYPAL-TRANSMISSION-TIME, PAYPAL-CERT-URL and PAYPAL-AUTH-ALGO; verified by "
+                                        + "PayPal's verify-webhook-signature API for the tenant's webhook id.")))
                 .info(new Info()
                 .title("Hostrail API")
                 .version("v1")

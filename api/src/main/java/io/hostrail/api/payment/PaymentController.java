@@ -7,6 +7,7 @@ import io.hostrail.payment.service.PaymentService;
 import io.hostrail.payment.service.PaymentService.Filter;
 import io.hostrail.payment.service.PaymentService.ManualDraft;
 import io.hostrail.payment.service.PaymentService.RefundDraft;
+import io.hostrail.payment.service.ProviderRefundService;
 import io.hostrail.shared.model.Money;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -101,9 +102,11 @@ public class PaymentController {
     }
 
     private final PaymentService payments;
+    private final ProviderRefundService refunds;
 
-    public PaymentController(PaymentService payments) {
+    public PaymentController(PaymentService payments, ProviderRefundService refunds) {
         this.payments = payments;
+        this.refunds = refunds;
     }
 
     @PostMapping("/invoices/{id}/payments")
@@ -148,15 +151,21 @@ public class PaymentController {
 
     @PostMapping("/payments/{id}/refunds")
     @PreAuthorize("hasAuthority('payment:refund')")
-    @Operation(summary = "Refund a payment received by hand", description = """
-            Records money given back (by bank transfer, in cash) on a payment staff recorded. A paid invoice is credited
-            first by a credit note, as far as it can still be, so its revenue and tax are reversed; the refund is then
-            paid out of the customer's credit, which must cover it (409 payment.credit_short when that credit was spent
-            on other invoices). At most what is left of the payment (400 with the field). A provider's payment is
-            refunded through its provider (409 payment.refund_through_provider). Publishes payment.refunded.""")
+    @Operation(summary = "Refund a payment", description = """
+            A payment recorded by hand: records money given back (by bank transfer, in cash) outside Hostrail. A Stripe
+            or PayPal payment: the refund is made through the provider, then recorded with the provider's refund id
+            (reference); the provider's webhook for the same refund changes nothing. Either way a paid invoice is
+            credited first by a credit note, as far as it can still be, so its revenue and tax are reversed, and the
+            refund is paid out of the customer's credit, which must cover it (409 payment.credit_short when that credit
+            was spent on other invoices; nothing is sent to the provider). At most what is left of the payment (400 with
+            the field). The provider declining is 422 payment.refund_declined with its code in the detail; nothing is
+            recorded. No answer from the provider (5xx, timeout, outage) is 503 payment.refund_outcome_unknown: nothing
+            is recorded now, and if the refund was made the provider's refund webhook records it; look at the payment's
+            refunds before asking again. A refund the provider accepted as pending is recorded: the money is committed
+            to go back. A provider not connected is 409 payment_provider.not_connected. Publishes payment.refunded.""")
     public Mono<ResponseEntity<RefundedResponse>> refund(@AuthenticationPrincipal Principal actor,
             @PathVariable UUID id, @Valid @RequestBody RefundBody body) {
-        return payments.refund(actor, id, body.draft()).map(refunded -> ResponseEntity
+        return refunds.refund(actor, id, body.draft()).map(refunded -> ResponseEntity
                 .created(URI.create("/api/v1/payments/" + id + "/refunds"))
                 .body(new RefundedResponse(PaymentResponse.of(refunded.payment()), RefundResponse.of(refunded.refund()))));
     }

@@ -11,8 +11,22 @@ public final class Balances {
     private Balances() {
     }
 
-    /** A customer's position in one currency: credit it holds, and what it owes. */
+    /**
+     * A customer's position in one currency: credit it holds, and what it owes on invoices. {@code credit} is below
+     * zero when a provider refunded more than the customer's credit covered (ADR 0011): the customer owes that part,
+     * {@link #owed()}, outside any invoice, and the next credit it gets settles it first.
+     */
     public record CustomerBalance(Money credit, Money due) {
+
+        /** What a refund made at a provider left the customer owing; zero unless the credit is below zero. */
+        public Money owed() {
+            return credit.isNegative() ? credit.negate() : Money.zero(credit.currency());
+        }
+
+        /** The credit the customer can spend: never below zero. */
+        public Money available() {
+            return credit.isNegative() ? Money.zero(credit.currency()) : credit;
+        }
 
         /** Nothing held, nothing owed, in the currency. */
         public static CustomerBalance zero(Currency currency) {

@@ -2,6 +2,8 @@ package io.hostrail.payment.model;
 
 import io.hostrail.shared.model.Money;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -28,6 +30,30 @@ public sealed interface ProviderEvent {
 
     /** The customer disputed the payment with their bank. */
     record DisputeOpened(String eventId, String reference, Money amount, String reason) implements ProviderEvent {
+    }
+
+    /**
+     * Money went back on the payment {@code paymentReference}: the refunds the event reports, made through Hostrail or
+     * in the provider's dashboard. Failed and cancelled refunds are left out: nothing went back.
+     */
+    record Refunded(String eventId, String paymentReference, List<Refund> refunds) implements ProviderEvent {
+
+        public Refunded {
+            Objects.requireNonNull(paymentReference, "paymentReference");
+            refunds = List.copyOf(refunds);
+        }
+    }
+
+    /**
+     * One refund at the provider: its id there, what it gave back, why, and our id for it when Hostrail asked for it
+     * (null for one made in the provider's dashboard).
+     */
+    record Refund(String reference, Money amount, String reason, UUID refundId) {
+
+        public Refund {
+            Objects.requireNonNull(reference, "reference");
+            Objects.requireNonNull(amount, "amount");
+        }
     }
 
     record Unhandled(String eventId, String type) implements ProviderEvent {

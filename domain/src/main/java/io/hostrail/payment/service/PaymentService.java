@@ -72,6 +72,21 @@ public final class PaymentService {
     public record Refunded(Payment payment, PaymentRefund refund) {
     }
 
+    /**
+     * A refund a provider made: our id for it (the one sent with it, when Hostrail asked for it; null for one made in
+     * the provider's dashboard), its id there, what it gave back, and why.
+     */
+    public record ProviderRefund(UUID id, String reference, Money amount, String reason) {
+    }
+
+    /** A provider's refund as recorded: now, or before ({@code duplicate}), under its reference. */
+    public record RefundRecorded(Payment payment, PaymentRefund refund, boolean duplicate) {
+    }
+
+    /** A refund through the provider, checked and about to be sent: what is given back on which payment. */
+    public record RefundPlan(Payment payment, Money amount, String reason) {
+    }
+
     private final Payments payments;
     private final InvoiceService invoices;
     private final CreditNoteService creditNotes;
@@ -245,16 +260,99 @@ public final class PaymentService {
                                 invalid.addRuleViolation(e, "refund");
                                 return Mono.error(invalid.toException(INVALID, "The refund has invalid fields."));
                             }
-                            return refundInTransaction(who, customer, payment, amount, draft.reason(), null);
+                            return refundInTransaction(who, customer, payment, ids.newId(), amount, draft.reason(),
+                                    null, false);
                         }))));
     }
 
     /**
-     * The refund of {@code amount}, inside the caller's unit of work, with the payment read under its customer's lock.
-     * {@code reference} is the provider's refund id, or null.
+     * Checks a refund through the payment's provider before it is sent, as a refund by hand is checked: at most what
+     * is left of the payment, a reason, and the customer's credit (after crediting a paid invoice) covering it. Reads
+     * only, in a transaction of its own, so the provider is called outside any.
      */
-    Mono<Refunded> refundInTransaction(Actor who, Customer customer, Payment payment, Money amount, String reason,
-            String reference) {
+    public Mono<RefundPlan> planProviderRefund(Principal actor, UUID paymentId, RefundDraft draft) {
+        TenantId tenant = actor.tenant();
+        return unitOfWork.inTransaction(() -> staffPayment(actor, paymentId)
+                .flatMap(seen -> customers.lockedForBilling(tenant, seen.customerId())
+                        .flatMap(customer -> payments.find(tenant, paymentId).flatMap(payment -> {
+                            if (payment.provider() == Payment.Provider.MANUAL) {
+                                return Mono.error(new IllegalArgumentException("payment " + payment.id()
+                                        + " was recorded by hand; it has no provider to refund through"));
+                            }
+                            Money amount;
+                            String reason;
+                            try {
+                                amount = amount(draft.amount(), payment.amount().currency().getCurrencyCode());
+                                payment.refund(amount);
+                                reason = PaymentRefund.reason(draft.reason());
+                            } catch (IllegalArgumentException e) {
+                                FieldErrors invalid = new FieldErrors();
+                                invalid.addRuleViolation(e, "refund");
+                                return Mono.error(invalid.toException(INVALID, "The refund has invalid fields."));
+                            }
+                            Mono<Money> creditable = payment.invoiceId() == null ? Mono.just(Money.zero(amount.currency()))
+                                    : invoices.findInTransaction(tenant, payment.invoiceId())
+                                            .filter(invoice -> invoice.status() == InvoiceStatus.PAID)
+                                            .flatMap(invoice -> creditNotes.creditableInTransaction(tenant, invoice))
+                                            .filter(credit -> credit.currency().equals(amount.currency()))
+                                            .map(credit -> min(amount, credit))
+                                            .defaultIfEmpty(Money.zero(amount.currency()));
+                            return creditable.zipWith(balances.balanceOf(customer)).flatMap(found -> {
+                                Money credit = found.getT2().credit();
+                                if (!credit.currency().equals(amount.currency())
+                                        || credit.plus(found.getT1()).compareTo(amount) < 0) {
+                                    return Mono.error(new DomainException(CREDIT_SHORT, "The customer's credit, "
+                                            + credit + ", does not cover a refund of " + amount
+                                            + (found.getT1().isPositive() ? " even after crediting the invoice" : "")
+                                            + "; it was spent on other invoices."));
+                                }
+                                return Mono.just(new RefundPlan(payment, amount, reason));
+                            });
+                        }))));
+    }
+
+    /** Records a refund the provider made on the actor's request, once; see {@link #recordProviderRefundInTransaction}. */
+    public Mono<RefundRecorded> recordProviderRefund(Principal actor, Payment payment, ProviderRefund refund) {
+        return unitOfWork.inTransaction(() -> recordProviderRefundInTransaction(actor.tenant(), Actors.of(actor),
+                payment.provider(), payment.reference(), refund));
+    }
+
+    /**
+     * Records a refund the provider made, inside the caller's unit of work, once per (provider, refund id): through
+     * the API, by webhook, or made in the provider's dashboard. A refund recorded already changes nothing and answers
+     * as recorded then. The money has left: it is never refused for want of credit; the customer's credit goes below
+     * zero instead, and the customer owes the difference (ADR 0011). Empty when the payment is not recorded here.
+     */
+    public Mono<RefundRecorded> recordProviderRefundInTransaction(TenantId tenant, Actor who,
+            Payment.Provider provider, String paymentReference, ProviderRefund refund) {
+        return payments.findByReference(tenant, provider, paymentReference)
+                .flatMap(seen -> customers.lockedForBilling(tenant, seen.customerId()).flatMap(customer -> payments
+                        .findRefundByReference(tenant, provider, refund.reference())
+                        .flatMap(earlier -> payments.find(tenant, earlier.paymentId())
+                                .map(payment -> new RefundRecorded(payment, earlier, true)))
+                        .switchIfEmpty(Mono.defer(() -> payments.findByReference(tenant, provider, paymentReference)
+                                .flatMap(payment -> {
+                                    if (!refund.amount().currency().equals(payment.amount().currency())
+                                            || refund.amount().compareTo(payment.refundable()) > 0
+                                            || !refund.amount().isPositive()) {
+                                        return Mono.error(new DomainException(INVALID, "A refund of "
+                                                + refund.amount() + " does not fit payment " + payment.id() + ", of "
+                                                + payment.amount() + " with " + payment.refundable() + " left."));
+                                    }
+                                    return refundInTransaction(who, customer, payment,
+                                            refund.id() == null ? ids.newId() : refund.id(), refund.amount(),
+                                            refund.reason(), refund.reference(), true)
+                                            .map(done -> new RefundRecorded(done.payment(), done.refund(), false));
+                                })))));
+    }
+
+    /**
+     * The refund of {@code amount}, inside the caller's unit of work, with the payment read under its customer's lock.
+     * {@code reference} is the provider's refund id, or null. A refund the provider made already
+     * ({@code leaveOwing}) is recorded even when the customer's credit does not cover it: the credit goes below zero.
+     */
+    Mono<Refunded> refundInTransaction(Actor who, Customer customer, Payment payment, UUID refundId, Money amount,
+            String reason, String reference, boolean leaveOwing) {
         TenantId tenant = payment.tenant();
         Mono<Optional<CreditNote>> note = payment.invoiceId() == null ? Mono.just(Optional.empty())
                 : invoices.findInTransaction(tenant, payment.invoiceId())
@@ -268,13 +366,15 @@ public final class PaymentService {
                                                 min(amount, creditable), null)))))
                         .map(Optional::of).defaultIfEmpty(Optional.empty());
         return note.flatMap(credited -> balances.balanceOf(customer).flatMap(balance -> {
-            if (!balance.credit().currency().equals(amount.currency()) || balance.credit().compareTo(amount) < 0) {
+            boolean covered = balance.credit().currency().equals(amount.currency())
+                    && balance.credit().compareTo(amount) >= 0;
+            if (!covered && !leaveOwing) {
                 return Mono.error(new DomainException(CREDIT_SHORT, "The customer's credit, "
                         + balance.credit() + ", does not cover a refund of " + amount + (credited.isPresent()
                         ? " even after crediting the invoice" : "") + "; it was spent on other invoices."));
             }
             Instant now = clock.instant();
-            PaymentRefund refund = new PaymentRefund(ids.newId(), tenant, payment.id(), customer.id(), amount, reason,
+            PaymentRefund refund = new PaymentRefund(refundId, tenant, payment.id(), customer.id(), amount, reason,
                     credited.map(CreditNote::id).orElse(null), reference, now);
             Payment after = payment.refund(amount);
             return payments.update(after, payment.version())
@@ -285,7 +385,11 @@ public final class PaymentService {
                             .then(events.record(tenant, PaymentRefunded.of(saved, refund)))
                             .then(audit.record(tenant, who, "payment.refunded", "payment", saved.id().toString(),
                                     Map.of("refunded", payment.refunded().toString()),
-                                    refundSummary(saved, refund)))
+                                    refundSummary(saved, refund, covered ? null
+                                            : balance.credit().currency().equals(amount.currency())
+                                                    ? amount.minus(balance.credit().isPositive() ? balance.credit()
+                                                            : Money.zero(amount.currency()))
+                                                    : amount)))
                             .thenReturn(new Refunded(saved, refund)));
         }));
     }
@@ -369,7 +473,7 @@ public final class PaymentService {
         return summary;
     }
 
-    private static Map<String, String> refundSummary(Payment payment, PaymentRefund refund) {
+    private static Map<String, String> refundSummary(Payment payment, PaymentRefund refund, Money leftOwing) {
         Map<String, String> summary = new LinkedHashMap<>();
         summary.put("refund", refund.id().toString());
         summary.put("amount", refund.amount().toString());
@@ -377,6 +481,12 @@ public final class PaymentService {
         summary.put("reason", refund.reason());
         if (refund.creditNoteId() != null) {
             summary.put("creditNote", refund.creditNoteId().toString());
+        }
+        if (refund.reference() != null) {
+            summary.put("reference", refund.reference());
+        }
+        if (leftOwing != null) {
+            summary.put("leftOwing", leftOwing.toString());
         }
         return summary;
     }

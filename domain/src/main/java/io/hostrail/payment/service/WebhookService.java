@@ -116,25 +116,46 @@ public final class WebhookService {
                             default -> "The Stripe-Signature header is missing or malformed.";
                         }));
                     }
-                    String payload = new String(body, StandardCharsets.UTF_8);
-                    ProviderEventReader.Identity identity;
-                    try {
-                        identity = reader.identify(provider, payload);
-                    } catch (IllegalArgumentException e) {
-                        return Mono.error(new DomainException(MALFORMED, "The body is not a Stripe event: "
-                                + e.getMessage()));
-                    }
-                    WebhookEvent stored = WebhookEvent.received(ids.newId(), tenant, provider, identity.eventId(),
-                            identity.type(), payload, now);
-                    return webhooks.insertIfAbsent(stored).flatMap(inserted -> inserted
-                            ? events.record(tenant, new WebhookReceived(stored.id(), provider.wireName(),
-                                    stored.eventId(), stored.eventType()))
-                                    .thenReturn(new Receipt(stored.id(), stored.eventId(), stored.eventType(), false,
-                                            reader.actsOn(provider, stored.eventType())))
-                            : webhooks.findByEventId(tenant, provider, identity.eventId())
-                                    .map(earlier -> new Receipt(earlier.id(), earlier.eventId(), earlier.eventType(),
-                                            true, reader.actsOn(provider, earlier.eventType()))));
+                    return storeInTransaction(tenant, provider, new String(body, StandardCharsets.UTF_8), now);
                 })));
+    }
+
+    /**
+     * Stores a verified event (a delivery, or one fetched from the provider's log) raw under its event id, with a
+     * {@code webhook.received} event, in a transaction of its own; one stored already is answered as a duplicate.
+     */
+    public Mono<Receipt> store(TenantId tenant, Payment.Provider provider, String payload) {
+        return TenantContext.within(tenant, unitOfWork.inTransaction(() -> storeInTransaction(tenant, provider,
+                payload, clock.instant())));
+    }
+
+    private Mono<Receipt> storeInTransaction(TenantId tenant, Payment.Provider provider, String payload,
+            Instant now) {
+        ProviderEventReader.Identity identity;
+        try {
+            identity = reader.identify(provider, payload);
+        } catch (IllegalArgumentException e) {
+            return Mono.error(new DomainException(MALFORMED, "The body is not a " + name(provider) + " event: "
+                    + e.getMessage()));
+        }
+        WebhookEvent stored = WebhookEvent.received(ids.newId(), tenant, provider, identity.eventId(),
+                identity.type(), payload, now);
+        return webhooks.insertIfAbsent(stored).flatMap(inserted -> inserted
+                ? events.record(tenant, new WebhookReceived(stored.id(), provider.wireName(),
+                        stored.eventId(), stored.eventType()))
+                        .thenReturn(new Receipt(stored.id(), stored.eventId(), stored.eventType(), false,
+                                reader.actsOn(provider, stored.eventType())))
+                : webhooks.findByEventId(tenant, provider, identity.eventId())
+                        .map(earlier -> new Receipt(earlier.id(), earlier.eventId(), earlier.eventType(),
+                                true, reader.actsOn(provider, earlier.eventType()))));
+    }
+
+    static String name(Payment.Provider provider) {
+        return switch (provider) {
+            case STRIPE -> "Stripe";
+            case PAYPAL -> "PayPal";
+            case MANUAL -> "manual";
+        };
     }
 
     /**
@@ -161,7 +182,8 @@ public final class WebhookService {
             case ProviderEvent.PaymentSucceeded paid -> paid.invoiceId() == null
                     ? Mono.just(outcome(stored, WebhookEvent.Status.FAILED, "the payment names no Hostrail invoice"))
                     : payments.receiveInTransaction(tenant, provider, new PaymentService.ProviderReceipt(
-                                    paid.invoiceId(), stored.provider(), Payment.Method.CARD, paid.reference(),
+                                    paid.invoiceId(), stored.provider(), stored.provider() == Payment.Provider.PAYPAL
+                                            ? Payment.Method.PAYPAL : Payment.Method.CARD, paid.reference(),
                                     paid.amount(), paid.at()))
                             .map(payment -> outcome(stored, WebhookEvent.Status.PROCESSED, "payment " + payment.id()
                                     + " recorded: " + payment.applied() + " paid invoice " + payment.invoiceId()
@@ -196,6 +218,24 @@ public final class WebhookService {
                                             "payment " + saved.id() + " disputed")))
                     .defaultIfEmpty(outcome(stored, WebhookEvent.Status.FAILED,
                             "no payment " + dispute.reference() + " is recorded"));
+            case ProviderEvent.Refunded refunded -> Flux.fromIterable(refunded.refunds())
+                    .concatMap(refund -> payments.recordProviderRefundInTransaction(tenant, provider,
+                                    stored.provider(), refunded.paymentReference(), new PaymentService.ProviderRefund(
+                                            refund.refundId(), refund.reference(), refund.amount(), refund.reason()
+                                                    == null ? "Refunded at " + stored.provider().wireName()
+                                                    : refund.reason()))
+                            .map(recorded -> "refund " + refund.reference() + (recorded.duplicate()
+                                    ? " was recorded already" : " recorded: " + refund.amount() + " back on payment "
+                                    + recorded.payment().id())))
+                    .collectList()
+                    .map(done -> done.isEmpty() && !refunded.refunds().isEmpty()
+                            ? outcome(stored, WebhookEvent.Status.FAILED, "no payment " + refunded.paymentReference()
+                                    + " is recorded")
+                            : outcome(stored, WebhookEvent.Status.PROCESSED, done.isEmpty()
+                                    ? "it lists no refund that went through" : String.join("; ", done)))
+                    .onErrorResume(DomainException.class, e -> e.code().equals(PaymentService.INVALID)
+                            ? Mono.just(outcome(stored, WebhookEvent.Status.FAILED, e.getMessage()))
+                            : Mono.error(e));
             case ProviderEvent.Unhandled unhandled -> Mono.just(outcome(stored, WebhookEvent.Status.UNHANDLED,
                     unhandled.type() + " is not acted on"));
         };

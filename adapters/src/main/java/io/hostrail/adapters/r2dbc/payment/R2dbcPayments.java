@@ -93,9 +93,11 @@ public final class R2dbcPayments implements Payments {
     public Mono<PaymentRefund> insertRefund(PaymentRefund r) {
         GenericExecuteSpec spec = database.sql("""
                         INSERT INTO payment_refund (id, tenant_id, payment_id, customer_id, currency, amount_minor, reason,
-                            credit_note_id, reference, refunded_at)
+                            credit_note_id, reference, refunded_at, provider)
                         VALUES (:id, :tenant, :payment, :customer, :currency, :amount, :reason, :creditNote, :reference,
-                            :refundedAt)
+                            :refundedAt, CASE WHEN CAST(:reference AS text) IS NULL THEN NULL
+                                ELSE (SELECT p.provider FROM payment p WHERE p.tenant_id = :tenant AND p.id = :payment)
+                            END)
                         """)
                 .bind("id", r.id()).bind("tenant", r.tenant().value()).bind("payment", r.paymentId())
                 .bind("customer", r.customerId()).bind("currency", r.amount().currency().getCurrencyCode())
@@ -103,6 +105,14 @@ public final class R2dbcPayments implements Payments {
         spec = nullable(spec, "creditNote", r.creditNoteId(), UUID.class);
         spec = nullable(spec, "reference", r.reference(), String.class);
         return spec.fetch().rowsUpdated().thenReturn(r);
+    }
+
+    @Override
+    public Mono<PaymentRefund> findRefundByReference(TenantId tenant, Payment.Provider provider, String reference) {
+        return database.sql("SELECT " + REFUND_COLUMNS + " FROM payment_refund"
+                        + " WHERE tenant_id = :tenant AND provider = :provider AND reference = :reference")
+                .bind("tenant", tenant.value()).bind("provider", provider.wireName()).bind("reference", reference)
+                .map(R2dbcPayments::toRefund).one();
     }
 
     @Override

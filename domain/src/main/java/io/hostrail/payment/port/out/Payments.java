@@ -28,6 +28,9 @@ public interface Payments {
 
     Mono<PaymentRefund> insertRefund(PaymentRefund refund);
 
+    /** The provider's refund with this id, if it was recorded. */
+    Mono<PaymentRefund> findRefundByReference(TenantId tenant, Payment.Provider provider, String reference);
+
     /** A payment's refunds, oldest first. */
     Flux<PaymentRefund> refunds(TenantId tenant, UUID paymentId);
 }

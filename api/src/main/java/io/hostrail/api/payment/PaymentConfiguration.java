@@ -24,6 +24,9 @@ import io.hostrail.payment.port.out.DefaultPaymentMethods;
 import io.hostrail.payment.port.out.PaymentGateways;
 import io.hostrail.payment.port.out.ProviderAccounts;
 import io.hostrail.payment.service.PaymentProviderService;
+import io.hostrail.payment.service.WebhookCatchUpService;
+import io.hostrail.webclient.stripe.StripeEvents;
+import reactor.core.publisher.Mono;
 import io.hostrail.payment.service.PaymentAttemptService;
 import io.hostrail.adapters.r2dbc.payment.R2dbcPaymentAttempts;
 import io.hostrail.api.config.PeriodicTask;
@@ -117,6 +120,24 @@ public class PaymentConfiguration {
         return new WebhookService(new R2dbcWebhookEvents(database), accounts,
                 new JacksonProviderEventReader(json), payments, secrets, unitOfWork, events, audit, ids,
                 clock, properties.stripeWebhookTolerance());
+    }
+
+    @Bean
+    public WebhookCatchUpService webhookCatchUpService(WebhookService webhooks, PaymentProviderService providers,
+            StripeApi stripeApi, UnitOfWork unitOfWork, AuditTrail audit, Clock clock) {
+        return new WebhookCatchUpService(webhooks, providers, new StripeEvents(stripeApi), unitOfWork, audit, clock);
+    }
+
+    /**
+     * Every instance reads each Stripe-connected tenant's recent events now and then, so a webhook Stripe gave up on
+     * (or an endpoint that was down for days) is still processed. Events stored already are skipped; several instances
+     * at once store each event once.
+     */
+    @Bean
+    public PeriodicTask webhookCatchUp(Tenants tenants, WebhookCatchUpService catchUps, PaymentProperties properties) {
+        return new PeriodicTask("webhook catch-up", properties.catchUp().every(), properties.catchUp().every(),
+                () -> tenants.allIds().concatMap(tenant -> catchUps.catchUpScheduled(tenant,
+                        properties.catchUp().window()).onErrorResume(failure -> Mono.empty())).then());
     }
 
     /** Stored deliveries are processed on whichever instance consumes their event. */

@@ -22,12 +22,13 @@ import org.springframework.validation.annotation.Validated;
  * @param stripe                 how Stripe is reached
  * @param paypal                 how PayPal is reached, live and sandbox
  * @param attempts               how payments whose outcome is open are followed up
+ * @param catchUp                how often every instance reads the providers' event logs for missed webhooks
  */
 @Validated
 @ConfigurationProperties("hostrail.payments")
 public record PaymentProperties(@NotNull @DefaultValue("300s") Duration stripeWebhookTolerance,
         @Valid @NotNull @DefaultValue Stripe stripe, @Valid @NotNull @DefaultValue PayPal paypal,
-        @Valid @NotNull @DefaultValue Attempts attempts) {
+        @Valid @NotNull @DefaultValue Attempts attempts, @Valid @NotNull @DefaultValue CatchUp catchUp) {
 
     /** @param apiVersion the {@code Stripe-Version} pinned on every request, the one the adapters read */
     public record Stripe(@NotNull @DefaultValue("https://api.stripe.com") URI baseUrl,
@@ -80,5 +81,12 @@ public record PaymentProperties(@NotNull @DefaultValue("300s") Duration stripeWe
     public record Attempts(@NotNull @DefaultValue("30s") Duration checkEvery,
             @NotNull @DefaultValue("20s") Duration firstCheckAfter,
             @Min(1) @Max(1000) @DefaultValue("50") int batchSize) {
+    }
+
+    /**
+     * @param every  the time between scheduled catch-ups
+     * @param window how far back each looks; more than {@code every}, so a round that failed is covered by the next
+     */
+    public record CatchUp(@NotNull @DefaultValue("1h") Duration every, @NotNull @DefaultValue("2h") Duration window) {
     }
 }

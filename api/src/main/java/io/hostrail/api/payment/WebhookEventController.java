@@ -2,6 +2,7 @@ package io.hostrail.api.payment;
 
 import io.hostrail.identity.model.Principal;
 import io.hostrail.payment.model.WebhookEvent;
+import io.hostrail.payment.service.WebhookCatchUpService;
 import io.hostrail.payment.service.WebhookService;
 import io.hostrail.payment.service.WebhookService.Filter;
 import io.swagger.v3.oas.annotations.Operation;
@@ -10,6 +11,7 @@ import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -19,6 +21,7 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -49,10 +52,23 @@ public class WebhookEventController {
     record WebhookEventPage(List<WebhookEventResponse> items, String nextCursor) {
     }
 
-    private final WebhookService webhooks;
+    record CatchUpBody(@Schema(allowableValues = {"stripe"}) @Size(max = 20) String provider,
+            @Schema(description = "From when; three days ago when absent, at most 30 days (what Stripe keeps)")
+            Instant since) {
+    }
 
-    public WebhookEventController(WebhookService webhooks) {
+    record CatchUpResponse(String provider, Instant since,
+            @Schema(description = "Events the provider listed") int fetched,
+            @Schema(description = "Of them, stored now and queued for processing") int stored,
+            @Schema(description = "Of them, delivered before") int alreadyKnown) {
+    }
+
+    private final WebhookService webhooks;
+    private final WebhookCatchUpService catchUps;
+
+    public WebhookEventController(WebhookService webhooks, WebhookCatchUpService catchUps) {
         this.webhooks = webhooks;
+        this.catchUps = catchUps;
     }
 
     @GetMapping
@@ -86,5 +102,19 @@ public class WebhookEventController {
             already processed is 409 webhook_event.already_processed: its effect is made.""")
     public Mono<WebhookEventResponse> replay(@AuthenticationPrincipal Principal actor, @PathVariable UUID id) {
         return webhooks.replay(actor, id).map(event -> WebhookEventResponse.of(event, false));
+    }
+
+    @PostMapping("/catch-up")
+    @PreAuthorize("hasAuthority('payment:write')")
+    @Operation(summary = "Catch up on webhooks that never arrived", description = """
+            Reads the provider's own event log (Stripe's GET /v1/events) since a time and stores every event not
+            delivered before, as its delivery would have been: processed the same way, once. Every instance also does
+            this hourly for the last two hours (hostrail.payments.catch-up.*). PayPal is refused (400): it redelivers a
+            webhook for three days. Stripe unreachable partway is 503 with the counts so far in detail; what was
+            stored stays stored, and running it again stores only the rest.""")
+    public Mono<CatchUpResponse> catchUp(@AuthenticationPrincipal Principal actor, @RequestBody CatchUpBody body) {
+        return catchUps.catchUp(actor, body.provider(), body.since()).map(result -> new CatchUpResponse(
+                result.provider().wireName(), result.since(), result.fetched(), result.stored(),
+                result.alreadyKnown()));
     }
 }

@@ -56,6 +56,7 @@ class CheckoutIT {
 
     @AfterEach
     void wallClock() {
+        FakeProviders.forgetScripts();
         ShiftedClock.reset();
     }
 

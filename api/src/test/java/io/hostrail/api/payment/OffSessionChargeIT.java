@@ -49,6 +49,7 @@ class OffSessionChargeIT {
 
     @AfterEach
     void wallClock() {
+        FakeProviders.forgetScripts();
         ShiftedClock.reset();
     }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,11 @@ class PayPalWebhookIT {
                 .expectStatus().isOk();
         product = session.monthlyProduct("Starter", "10.00");
         acme = session.customer("EUR", null);
+    }
+
+    @AfterEach
+    void forgetScriptedReplies() {
+        FakeProviders.forgetScripts();
     }
 
     @Test
@@ -140,7 +146,7 @@ class PayPalWebhookIT {
         deliver(session.tenantId(), "{\"hello\": \"world\"}", FakePayPalServer.GENUINE_SIGNATURE).expectStatus()
                 .isBadRequest().expectBody().jsonPath("$.code").isEqualTo("webhook.malformed");
         // PayPal cannot be asked: 503, so PayPal delivers it again later.
-        payPal.replies(FakeReply.json(503, ""), FakeReply.json(503, ""), FakeReply.json(503, ""));
+        payPal.replies(FakeReply.json(503, ""), FakeReply.json(503, ""));
         deliver(session.tenantId(), body, FakePayPalServer.GENUINE_SIGNATURE).expectStatus().isEqualTo(503)
                 .expectBody().jsonPath("$.code").isEqualTo("webhook.signature_unverifiable");
         assertThat(session.count("SELECT count(*) AS n FROM webhook_event")).isZero();

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,11 @@ class ProviderRefundIT {
                 Map.of("webhookSecrets", List.of(SECRET))).expectStatus().isNoContent();
         product = session.monthlyProduct("Starter", "10.00");
         acme = session.customer("EUR", null);
+    }
+
+    @AfterEach
+    void forgetScriptedReplies() {
+        FakeProviders.forgetScripts();
     }
 
     @Test
@@ -102,12 +108,13 @@ class ProviderRefundIT {
     void unknown() {
         String payment = paidByStripe(invoice(), "pm_card_visa");
         String error = "{\"error\":{\"type\":\"api_error\",\"message\":\"Something went wrong on Stripe's end.\"}}";
-        stripe.replies(FakeReply.json(500, error), FakeReply.json(503, error), FakeReply.json(500, error));
+        // As many failures as the tests' max-attempts (2): every try of the refund fails.
+        stripe.replies(FakeReply.json(500, error), FakeReply.json(503, error));
         session.post("/api/v1/payments/" + payment + "/refunds", Map.of("amount", "4.00", "reason", "x"))
                 .expectStatus().isEqualTo(503).expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.code").isEqualTo("payment.refund_outcome_unknown")
                 .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("webhook"));
-        stripe.replies(FakeReply.connectionReset(), FakeReply.connectionReset(), FakeReply.connectionReset());
+        stripe.replies(FakeReply.connectionReset(), FakeReply.connectionReset());
         session.post("/api/v1/payments/" + payment + "/refunds", Map.of("amount", "4.00", "reason", "x"))
                 .expectStatus().isEqualTo(503);
         assertNothingRefunded(payment);

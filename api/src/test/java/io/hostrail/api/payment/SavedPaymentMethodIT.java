@@ -51,6 +51,7 @@ class SavedPaymentMethodIT {
     /** The fake is the whole JVM's: a test that made Stripe fail closes the breaker again for the tests after it. */
     @AfterEach
     void closeBreaker() {
+        FakeProviders.forgetScripts();
         stripeApi.circuitBreaker().reset();
     }
 
@@ -262,7 +263,7 @@ class SavedPaymentMethodIT {
         String customer = session.customer("EUR", null);
         // Each outage starts from a closed breaker: three failed attempts of one call, never enough to open it, so
         // every scripted reply is used by the call it is meant for.
-        stripe.replies(FakeReply.json(500, "{}"), FakeReply.json(500, "{}"), FakeReply.json(500, "{}"));
+        stripe.replies(FakeReply.json(500, "{}"), FakeReply.json(500, "{}"));
         session.post("/api/v1/customers/" + customer + "/payment-methods/setups", null)
                 .expectStatus().isEqualTo(503).expectBody()
                 .jsonPath("$.type").isEqualTo("https://hostrail.io/problems/payment.gateway_unavailable");
@@ -270,7 +271,7 @@ class SavedPaymentMethodIT {
 
         String card = stripe.confirmSetup((String) setup(customer).get("clientSecret"), "pm_card_visa");
         stripeApi.circuitBreaker().reset();
-        stripe.replies(FakeReply.connectionReset(), FakeReply.connectionReset(), FakeReply.connectionReset());
+        stripe.replies(FakeReply.connectionReset(), FakeReply.connectionReset());
         session.post("/api/v1/customers/" + customer + "/payment-methods/sync", null)
                 .expectStatus().isEqualTo(503).expectBody()
                 .jsonPath("$.type").isEqualTo("https://hostrail.io/problems/payment.gateway_unavailable");
@@ -279,7 +280,7 @@ class SavedPaymentMethodIT {
         session.post("/api/v1/customers/" + customer + "/payment-methods/sync", null).expectStatus().isOk();
         String cardId = methodId(customer, card);
         stripeApi.circuitBreaker().reset();
-        stripe.replies(FakeReply.json(502, ""), FakeReply.json(502, ""), FakeReply.json(502, ""));
+        stripe.replies(FakeReply.json(502, ""), FakeReply.json(502, ""));
         delete("/api/v1/customers/" + customer + "/payment-methods/" + cardId, session.ownerToken())
                 .expectStatus().isEqualTo(503);
         assertThat(isDefault(customer, card)).as("kept as it was").isTrue();

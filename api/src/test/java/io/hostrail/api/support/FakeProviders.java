@@ -38,6 +38,12 @@ public final class FakeProviders {
         return payPal;
     }
 
+    /** Drops the replies a test scripted and did not use; call it after each test that scripts replies. */
+    public static void forgetScripts() {
+        stripe().forgetScript();
+        payPal().forgetScript();
+    }
+
     /** Points the application's Stripe and PayPal clients at the fakes. */
     public static final class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 

@@ -108,6 +108,12 @@ public final class FakePayPalServer implements AutoCloseable {
         declineOnCapture.add(orderId);
     }
 
+    /** Drops scripted replies no request took, so a test that scripted more than it used leaves none to the next. */
+    public void forgetScript() {
+        script.clear();
+        tokenScript.clear();
+    }
+
     public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.port());
     }

@@ -106,6 +106,12 @@ public final class FakeStripeServer implements AutoCloseable {
         return arrivals.asFlux().take(count).then();
     }
 
+    /** Drops scripted replies no request took, so a test that scripted more than it used leaves none to the next. */
+    public void forgetScript() {
+        script.clear();
+        lateAnswers.clear();
+    }
+
     public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.port());
     }

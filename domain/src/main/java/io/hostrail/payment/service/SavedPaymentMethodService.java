@@ -113,8 +113,10 @@ public final class SavedPaymentMethodService implements DefaultPaymentMethods {
     private Mono<String> createProviderCustomer(Connection connection, Customer customer) {
         TenantId tenant = customer.tenant();
         return atProvider.createCustomer(connection.account(), customer.id(), customer.email(), customer.name())
-                .flatMap(reference -> unitOfWork.inTransaction(() -> providerCustomers.storeIfAbsent(tenant,
-                        customer.id(), STRIPE, reference, clock.instant())));
+                // Under the customer's lock: a set-up racing this one waits, then finds the reference stored.
+                .flatMap(reference -> unitOfWork.inTransaction(() -> customers.lockedForBilling(tenant, customer.id())
+                        .then(providerCustomers.storeIfAbsent(tenant, customer.id(), STRIPE, reference,
+                                clock.instant()))));
     }
 
     /** The customer's saved methods, newest first. */

@@ -27,10 +27,12 @@ public final class R2dbcProviderCustomers implements ProviderCustomers {
     @Override
     public Mono<String> storeIfAbsent(TenantId tenant, UUID customerId, Payment.Provider provider, String reference,
             Instant createdAt) {
+        // Any key: two set-ups at once both learn the same cus_ (Stripe answers the keyed request once) and the second
+        // insert meets the first on the reference as well as on the customer.
         return database.sql("""
                         INSERT INTO payment_provider_customer (tenant_id, customer_id, provider, reference, created_at)
                         VALUES (:tenant, :customer, :provider, :reference, :createdAt)
-                        ON CONFLICT (tenant_id, customer_id, provider) DO NOTHING
+                        ON CONFLICT DO NOTHING
                         """)
                 .bind("tenant", tenant.value()).bind("customer", customerId).bind("provider", provider.wireName())
                 .bind("reference", reference).bind("createdAt", createdAt)
